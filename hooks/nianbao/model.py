@@ -1,0 +1,154 @@
+"""The loaded report: park, catalog and editions, with the look-ups every page needs.
+
+An edition states figures for its own year and the prior years it compares against. Two editions may state
+different values for the same period (a revision); both are kept. Long series use the latest edition's value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .catalog import Catalog, Indicator
+
+Key = tuple[str, int, str | None]  # indicator, period, breakdown (None = total)
+
+
+@dataclass(frozen=True)
+class Figure:
+    indicator: str
+    period: int
+    breakdown: str | None
+    value: Decimal
+    status: str
+    note: str
+    edition: int
+    row: int
+
+    @property
+    def estimated(self) -> bool:
+        return self.status == "预计"
+
+
+@dataclass(frozen=True)
+class Target:
+    indicator: str
+    period: int
+    measure: str  # 总量 | 增速
+    value: Decimal
+    qualifier: str
+    note: str
+    edition: int
+    row: int
+
+    @property
+    def is_growth(self) -> bool:
+        return self.measure == "增速"
+
+
+@dataclass(frozen=True)
+class SignedProject:
+    name: str
+    company: str
+    industry: str
+    zone: str
+    investment: Decimal  # 万元
+    status: str
+    note: str
+    row: int
+
+
+@dataclass
+class Edition:
+    year: int
+    title: str
+    published: str | None
+    periods: tuple[int, ...]
+    figures: dict[Key, Figure] = field(default_factory=dict)
+    targets: list[Target] = field(default_factory=list)
+    projects: list[SignedProject] = field(default_factory=list)
+
+    @property
+    def folder(self) -> str:
+        return f"data/editions/{self.year}"
+
+    def figure(self, indicator: str, period: int | None = None, breakdown: str | None = None) -> Figure | None:
+        return self.figures.get((indicator, self.year if period is None else period, breakdown))
+
+    def target(self, indicator: str, period: int | None = None, measure: str | None = None) -> Target | None:
+        period = self.year + 1 if period is None else period
+        for t in self.targets:
+            if t.indicator == indicator and t.period == period and (measure is None or t.measure == measure):
+                return t
+        return None
+
+
+@dataclass(frozen=True)
+class Revision:
+    indicator: str
+    period: int
+    breakdown: str | None
+    earlier_edition: int
+    earlier_value: Decimal
+    later_edition: int
+    later_value: Decimal
+    note: str
+
+
+@dataclass
+class Report:
+    root: Path
+    park: dict
+    catalog: Catalog
+    editions: dict[int, Edition]
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.editions)
+
+    @property
+    def latest_edition(self) -> Edition:
+        return self.editions[max(self.editions)]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.catalog.indicators[indicator_id]
+
+    def previous_edition(self, year: int) -> Edition | None:
+        earlier = [y for y in self.editions if y < year]
+        return self.editions[max(earlier)] if earlier else None
+
+    def latest(self, indicator: str, period: int, breakdown: str | None = None) -> Figure | None:
+        """The value of the newest edition that states this period."""
+        for year in sorted(self.editions, reverse=True):
+            fig = self.editions[year].figures.get((indicator, period, breakdown))
+            if fig is not None:
+                return fig
+        return None
+
+    def series(self, indicator: str, breakdown: str | None = None, until: int | None = None) -> list[Figure]:
+        """Latest known value of each period, oldest first; ``until`` limits to editions up to that year."""
+        best: dict[int, Figure] = {}
+        for year in sorted(self.editions):
+            if until is not None and year > until:
+                break
+            for (ind, period, brk), fig in self.editions[year].figures.items():
+                if ind == indicator and brk == breakdown:
+                    best[period] = fig
+        return [best[p] for p in sorted(best)]
+
+    def revisions(self, indicator: str | None = None) -> list[Revision]:
+        """Every period whose value differs between two consecutive editions that state it."""
+        found = []
+        stated: dict[Key, Figure] = {}
+        for year in sorted(self.editions):
+            for key, fig in sorted(self.editions[year].figures.items(), key=lambda kv: str(kv[0])):
+                if indicator is not None and key[0] != indicator:
+                    continue
+                before = stated.get(key)
+                if before is not None and before.value != fig.value:
+                    found.append(
+                        Revision(key[0], key[1], key[2], before.edition, before.value, fig.edition, fig.value, fig.note)
+                    )
+                stated[key] = fig
+        return found

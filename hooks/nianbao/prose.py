@@ -1,0 +1,214 @@
+"""Pages written by office staff, rendered through a sandboxed Jinja environment that takes every number from data.
+
+The sandbox gives pages functions and nothing else: no attribute access to Python internals, no file access, no
+imports. A function that cannot find its figure records a located problem instead of printing something wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from .blocks import Blocks, Link, template_environment
+from .facts import Facts, MissingFigure
+from .model import Edition, Report
+from .numbers import format_change, format_growth, format_percent, format_value, round_half_up, share
+from .problems import Problem
+
+# A number followed by a unit, typed by hand (ASCII or full-width digits).
+UNIT_WORDS = (
+    "个百分点", "亿美元", "万美元", "亿元", "万元", "元", "万平方米", "平方米", "平方公里", "公顷", "亩", "万人", "人次",
+    "人", "个", "家", "条", "起", "盏", "公里", "米", "项", "次", "件", "户", "宗", "吨", "倍", "%", "％",
+)  # fmt: skip
+HAND_TYPED = re.compile(r"(?<![\w.])([0-9０-９][0-9０-９.,，．]*\s*(?:" + "|".join(map(re.escape, UNIT_WORDS)) + "))")
+JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+@dataclass
+class RenderedPage:
+    markdown: str
+    problems: list[Problem] = field(default_factory=list)
+    uses_charts: bool = False
+
+
+def lint_hand_typed_figures(source: str, label: str, line_offset: int = 0) -> list[Problem]:
+    """Numbers with a unit written by hand outside any {{ … }}: they cannot be checked against the data."""
+    blanked = JINJA_SPAN.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+    problems = []
+    for lineno, line in enumerate(blanked.splitlines(), start=1):
+        for match in HAND_TYPED.finditer(line):
+            problems.append(Problem(label, lineno + line_offset, None, "prose-hand-typed-figure", match.group(1)))
+    return problems
+
+
+def _template_line() -> int | None:
+    """The line of the page being rendered that called the current function (Jinja keeps a line map per frame)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+class PageRenderer:
+    """Renders every page of one build; one instance per build (it caches the template environments)."""
+
+    def __init__(self, report: Report, template_dir):
+        self.report = report
+        self.blocks_env = template_environment(template_dir)
+        self.sandbox = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+    def render(self, source: str, label: str, edition: Edition | None, link: Link, chart_prefix: str,
+               line_offset: int = 0) -> RenderedPage:  # fmt: skip
+        edition = edition or self.report.latest_edition
+        facts = Facts(self.report, edition)
+        blocks = Blocks(facts, self.blocks_env, link, chart_prefix)
+        page = RenderedPage(markdown="")
+        page.problems += lint_hand_typed_figures(source, label, line_offset)
+
+        def located(fn):
+            def call(*args, **kwargs):
+                try:
+                    return fn(*args, **kwargs)
+                except MissingFigure as exc:
+                    line = _template_line()
+                    page.problems.append(Problem(label, (line or 0) + line_offset or None, None,
+                                                 "prose-missing-figure", str(exc)))  # fmt: skip
+                    return "【缺数】"
+                except (TypeError, ValueError) as exc:
+                    line = _template_line()
+                    page.problems.append(Problem(label, (line or 0) + line_offset or None, None,
+                                                 "prose-unknown-function", f"{fn.__name__}:{exc}"))  # fmt: skip
+                    return "【写法有误】"
+
+            call.__name__ = fn.__name__
+            return call
+
+        functions = _prose_functions(facts) | {
+            "headline_cards": blocks.headline_cards,
+            "chart": blocks.chart,
+            "breakdown_table": blocks.breakdown_table,
+            "target_review": blocks.target_review,
+            "data_problems": blocks.data_problems,
+            "target_table": blocks.target_table,
+            "target_charts": blocks.target_charts,
+            "edition_list": blocks.edition_list,
+            "indicator_detail": blocks.indicator_detail,
+            "indicator_index": blocks.indicator_index,
+        }
+        try:
+            template = self.sandbox.from_string(source)
+            page.markdown = template.render({name: located(fn) for name, fn in functions.items()})
+        except jinja2.TemplateSyntaxError as exc:
+            page.problems.append(Problem(label, exc.lineno + line_offset, None, "prose-unknown-function", exc.message or ""))
+        except jinja2.UndefinedError as exc:
+            line = _error_line(exc)
+            page.problems.append(Problem(label, line + line_offset if line else None, None,
+                                         "prose-unknown-function", str(exc.message)))  # fmt: skip
+        except jinja2.exceptions.SecurityError as exc:
+            page.problems.append(Problem(label, None, None, "prose-unknown-function", str(exc)))
+        page.uses_charts = blocks.uses_charts
+        return page
+
+
+def _error_line(exc: Exception) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        template = tb.tb_frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            line = template.get_corresponding_lineno(tb.tb_lineno)
+        tb = tb.tb_next
+    return line
+
+
+def _prose_functions(facts: Facts) -> dict:
+    """The inline functions of DESIGN.md. Each returns plain text; autoescaping makes data strings safe."""
+    edition = facts.edition
+
+    def value(indicator, period=None, breakdown=None):
+        return facts.value_text(indicator, period, breakdown)
+
+    def number(indicator, period=None, breakdown=None):
+        return facts.number_text(indicator, period, breakdown)
+
+    def growth(indicator, period=None, breakdown=None):
+        rate = facts.growth(indicator, period, breakdown)
+        if rate is None:
+            raise MissingFigure(f"{facts.indicator(indicator).name}上年为零,无法计算增速")
+        return format_growth(rate)
+
+    def rate(indicator, period=None, breakdown=None):
+        r = facts.growth(indicator, period, breakdown)
+        if r is None:
+            raise MissingFigure(f"{facts.indicator(indicator).name}上年为零,无法计算增速")
+        return format_percent(r)
+
+    def change(indicator, period=None, breakdown=None):
+        period = edition.year if period is None else period
+        ind = facts.indicator(indicator)
+        cur = facts.figure(indicator, period, breakdown)
+        prev = facts.figure(indicator, period - 1, breakdown)
+        return format_change(cur.value - prev.value, ind.unit, ind.decimals)
+
+    def share_(indicator, breakdown=None, period=None, of=None, of_breakdown=None, of_period=None):
+        part = facts.figure(indicator, period, breakdown)
+        whole = facts.figure(of or indicator, of_period if of_period is not None else period, of_breakdown)
+        ratio = share(part.value, whole.value)
+        if ratio is None:
+            raise MissingFigure("分母为零,无法计算占比")
+        return format_percent(ratio)
+
+    def gap(indicator, breakdown, period=None):
+        return facts.gap_text(indicator, breakdown, period)
+
+    def completion(indicator):
+        return facts.completion_text(indicator)
+
+    def target(indicator, period=None, measure=None):
+        from .facts import target_text
+
+        t = edition.target(indicator, period, measure)
+        if t is None:
+            raise MissingFigure(f"{edition.year}年报没有设定{facts.indicator(indicator).name}的目标")
+        return target_text(t, facts.indicator(indicator))
+
+    def _projects(status=None, industry=None, zone=None, min_investment=None):
+        chosen = edition.projects
+        if status:
+            chosen = [p for p in chosen if p.status == status]
+        if industry:
+            chosen = [p for p in chosen if p.industry == industry]
+        if zone:
+            chosen = [p for p in chosen if p.zone == zone]
+        if min_investment is not None:
+            chosen = [p for p in chosen if p.investment >= Decimal(str(min_investment))]
+        return chosen
+
+    def project_count(status=None, industry=None, zone=None, min_investment=None):
+        return f"{len(_projects(status, industry, zone, min_investment))}个"
+
+    def project_investment(status=None, industry=None, zone=None, min_investment=None):
+        total = sum((p.investment for p in _projects(status, industry, zone, min_investment)), Decimal(0))
+        return format_value(total / 10000, "亿元", 2)
+
+    def literal(text):
+        return str(text)
+
+    share_.__name__ = "share"
+    return {
+        "value": value, "number": number, "growth": growth, "rate": rate, "change": change, "share": share_,
+        "gap": gap, "completion": completion, "target": target, "project_count": project_count,
+        "project_investment": project_investment, "literal": literal,
+    }  # fmt: skip
+
+
+__all__ = ["PageRenderer", "RenderedPage", "lint_hand_typed_figures", "Markup", "round_half_up"]

@@ -1,0 +1,112 @@
+"""Everything a site generator needs from the engine, independent of the generator.
+
+The MkDocs adapter (hooks/mkdocs_hooks.py) calls these; a move to another generator replaces only the adapter.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .blocks import indicator_page_path
+from .loader import load_report_or_raise
+from .model import Edition, Report
+from .problems import Problem
+from .prose import Link, PageRenderer, RenderedPage
+from .vendor import SITE_PATH, plotly_bundle
+
+EDITION_PAGE = re.compile(r"^(\d{4})/")
+# The block templates ship in the repository's overrides/ (the engine is installed in editable mode from it).
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "partials" / "nianbao"
+
+
+def template_dir_for(root: Path, custom_dir: str | None = None) -> Path:
+    """The project's own block templates if it has them, else the ones shipped with nianbao."""
+    candidate = Path(root) / (custom_dir or "overrides") / "partials" / "nianbao"
+    return candidate if candidate.is_dir() else DEFAULT_TEMPLATES
+
+
+class Site:
+    def __init__(self, root: Path, template_dir: Path | None = None):
+        self.root = Path(root)
+        template_dir = template_dir or template_dir_for(self.root)
+        self.report, self.warnings = load_report_or_raise(self.root)
+        self.renderer = PageRenderer(self.report, template_dir)
+
+    def edition_for(self, src_path: str) -> Edition | None:
+        match = EDITION_PAGE.match(src_path)
+        return self.report.editions.get(int(match.group(1))) if match else None
+
+    def generated_pages(self) -> dict[str, str]:
+        """Markdown of the pages the engine adds: an index of indicators and one page per indicator."""
+        pages = {"indicators/index.md": "---\ntitle: 指标\n---\n\n# 全部指标\n\n{{ indicator_index() }}\n"}
+        for ind in self.report.catalog.indicators.values():
+            pages[indicator_page_path(ind.id)] = (
+                f"---\ntitle: {ind.name}\n---\n\n# {ind.name}\n\n{{{{ indicator_detail(\"{ind.id}\") }}}}\n"
+            )
+        return pages
+
+    def static_files(self) -> dict[str, Path]:
+        """Site path -> source file: the published CSV files of every edition and the plotly.js bundle."""
+        files: dict[str, Path] = {}
+        for year, edition in self.report.editions.items():
+            for name in ("figures.csv", "targets.csv", "projects.csv"):
+                files[f"data/{year}/{name}"] = self.root / edition.folder / name
+        files[SITE_PATH] = plotly_bundle(self.root)[0]
+        return files
+
+    def bundle_warning(self) -> str | None:
+        return plotly_bundle(self.root)[1]
+
+    def render_page(self, src_path: str, markdown: str, link: Link, line_offset: int = 0) -> RenderedPage:
+        label = f"docs/{src_path}" if not src_path.startswith("indicators/") else f"(生成页面){src_path}"
+        prefix = "nb-" + re.sub(r"[^a-z0-9]+", "-", src_path.lower().removesuffix(".md")).strip("-")
+        return self.renderer.render(markdown, label, self.edition_for(src_path), link, prefix, line_offset)
+
+    @property
+    def park(self) -> dict:
+        return self.report.park
+
+
+def page_problems(pages: list[RenderedPage]) -> list[Problem]:
+    return [p for page in pages for p in page.problems]
+
+
+def front_matter_lines(raw: str) -> int:
+    """Lines taken by a YAML front matter block, so prose problems point at the line in the file."""
+    if not raw.startswith("---"):
+        return 0
+    end = raw.find("\n---", 3)
+    if end < 0:
+        return 0
+    return raw.count("\n", 0, end) + 2
+
+
+def order_navigation(items: list) -> None:
+    """Sort a navigation in place: edition sections (titled by year) newest first, parts in report order.
+
+    Works on any objects with ``title`` and, for sections, ``children`` — MkDocs' nav items have both.
+    """
+    from .blocks import PARTS
+
+    part_order = {label: n for n, (_, label) in enumerate(PARTS)}
+
+    def key(item) -> tuple:
+        title = str(getattr(item, "title", "") or "")
+        year = re.match(r"^(\d{4})", title)
+        if getattr(item, "children", None) is None:
+            return (0, 0, title)
+        return (1, -int(year.group(1)), title) if year else (2, 0, title)
+
+    items.sort(key=key)
+    for item in items:
+        title = str(getattr(item, "title", "") or "")
+        if getattr(item, "children", None) is not None:
+            if re.fullmatch(r"\d{4}", title):
+                item.title = f"{title}年报"
+            elif title.lower() == "indicators":
+                item.title = "指标"
+        children = getattr(item, "children", None)
+        if children:
+            children.sort(key=lambda c: (next((n for label, n in part_order.items() if label in str(c.title)), 9),
+                                         str(c.title)))  # fmt: skip

@@ -1,0 +1,51 @@
+"""Read a YAML file and validate it against one of the JSON Schemas in ``schemas/``, reporting located problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from .problems import Problem
+
+
+@cache
+def _schema(name: str) -> dict:
+    text = resources.files("nianbao.schemas").joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _plain(value):
+    """YAML turns 2025-01-20 into a date; the schemas speak JSON, so dates become ISO strings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def load_yaml(path: Path, schema: str, label: str) -> tuple[dict | None, list[Problem]]:
+    """Return (data, problems). ``label`` is the path shown to the user (relative to the project)."""
+    if not path.is_file():
+        return None, [Problem(label, None, None, "file-missing", label)]
+    try:
+        data = _plain(yaml.safe_load(path.read_text(encoding="utf-8-sig")))
+    except UnicodeDecodeError:
+        return None, [Problem(label, None, None, "file-unreadable", "文件不是 UTF-8 编码")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        return None, [Problem(label, row, None, "yaml-invalid", str(getattr(exc, "problem", exc)))]
+    validator = jsonschema.Draft202012Validator(_schema(schema))
+    problems = [
+        Problem(label, None, "/".join(str(p) for p in err.absolute_path) or None, "schema-invalid", err.message)
+        for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    return (None if problems else data), problems
