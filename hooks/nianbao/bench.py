@@ -48,8 +48,11 @@ def main() -> int:
         site, timings = Path(tmp) / "site", Path(tmp) / "timings.json"
         env = dict(os.environ, NIANBAO_TIMINGS=str(timings), NO_MKDOCS_2_WARNING="1")
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=root,
-                       env=env, check=True)  # fmt: skip
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)], cwd=root,
+                                env=env, capture_output=True, text=True)  # fmt: skip
+        if result.returncode != 0:
+            sys.stderr.write(result.stderr)
+            return result.returncode
         wall = time.perf_counter() - start
         t = json.loads(timings.read_text())
         latest = max(int(p.name) for p in site.iterdir() if p.is_dir() and p.name.isdigit())

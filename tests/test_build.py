@@ -1,0 +1,177 @@
+"""Strict builds of real projects: every number on the pages equals the value computed from the CSV by hand here."""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from conftest import FIXTURES, REPO, build, copy_project
+
+MINI = FIXTURES / "mini" / "data"
+
+
+def _csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _value(edition: int, indicator: str, period: int, breakdown: str = "") -> Decimal:
+    for row in _csv(MINI / "editions" / str(edition) / "figures.csv"):
+        if row["indicator"] == indicator and int(row["period"]) == period and row["breakdown"] == breakdown:
+            return Decimal(row["value"])
+    raise KeyError((edition, indicator, period, breakdown))
+
+
+def _q(x: Decimal, places: str) -> str:
+    return str(x.quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
+def _growth_phrase(cur: Decimal, prev: Decimal) -> str:
+    pct = _q((cur - prev) / prev * 100, "0.1")
+    if Decimal(pct) == 0:
+        return "与上年持平"
+    return ("同比增长" if Decimal(pct) > 0 else "同比下降") + pct.lstrip("-") + "%"
+
+
+def _text(site: Path, page: str) -> str:
+    """The article's text only (the navigation lists every indicator name)."""
+    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    return soup.select_one("article").get_text(" ", strip=True)
+
+
+def test_summary_numbers_equal_values_computed_from_csv(mini_site):
+    text = _text(mini_site, "2024/summary.html")
+    rev, rev_prev = _value(2024, "revenue", 2024), _value(2024, "revenue", 2023)
+    tax, tax_prev = _value(2024, "tax", 2024), _value(2024, "tax", 2023)
+    assert f"营业收入{_q(rev, '0.01')}亿元,{_growth_phrase(rev, rev_prev)}" in text
+    assert f"税收{_q(tax, '0.01')}亿元,{_growth_phrase(tax, tax_prev)}" in text
+    assert "同比下降" in _growth_phrase(tax, tax_prev)  # the fixture's tax fell: phrased as 下降, never 增长-x%
+    ent, ent_prev = _value(2024, "enterprises", 2024), _value(2024, "enterprises", 2023)
+    assert f"规上企业{ent}家,增加{ent - ent_prev}家" in text
+    inc, inc_prev = _value(2024, "incidents", 2024), _value(2024, "incidents", 2023)
+    assert f"仅占上年的{_q(inc / inc_prev * 100, '0.1')}%" in text
+    projects = _csv(MINI / "editions" / "2024" / "projects.csv")
+    big = [p for p in projects if Decimal(p["investment"]) >= 10000]
+    total = sum(Decimal(p["investment"]) for p in projects) / 10000
+    assert f"新签约项目{len(projects)}个,其中亿元以上项目{len(big)}个,总投资{_q(total, '0.01')}亿元" in text
+    # the gap in 百分点 comes from unrounded rates
+    ei, ei_prev = _value(2024, "revenue", 2024, "电子信息"), _value(2024, "revenue", 2023, "电子信息")
+    gap = (ei - ei_prev) / ei_prev * 100 - (rev - rev_prev) / rev_prev * 100
+    assert f"低于园区平均{_q(abs(gap), '0.1')}个百分点" in text
+    target = next(r for r in _csv(MINI / "editions" / "2023" / "targets.csv") if r["indicator"] == "revenue")
+    assert f"完成年初目标的{_q(rev / Decimal(target['value']) * 100, '0.1')}%" in text
+
+
+def test_headline_cards_and_zone_table(mini_site):
+    soup = BeautifulSoup((mini_site / "2024/summary.html").read_text(encoding="utf-8"), "html.parser")
+    cards = {c.select_one(".nb-card__name").get_text(strip=True): c for c in soup.select(".nb-card")}
+    assert set(cards) == {"营业收入", "税收", "规上企业数"}
+    tax = cards["税收"]
+    assert "nb-card--bad" in tax["class"]  # tax fell and more tax is good
+    assert tax.select_one(".nb-card__value").get_text(strip=True) == f"{_value(2024, 'tax', 2024)}亿元"
+    rows = {tr.th.get_text(strip=True): [td.get_text(strip=True) for td in tr.find_all("td")]
+            for tr in soup.select(".nb-table-wrap tbody tr")}  # fmt: skip
+    east, east_prev = _value(2024, "revenue", 2024, "东区"), _value(2024, "revenue", 2023, "东区")
+    assert rows["东区"][:2] == [str(east_prev), str(east)]
+    assert rows["东区"][2] == _growth_phrase(east, east_prev).removeprefix("同比")
+
+
+def test_target_review_judges_previous_targets(mini_site):
+    soup = BeautifulSoup((mini_site / "2024/summary.html").read_text(encoding="utf-8"), "html.parser")
+    review = {tr.th.get_text(strip=True): tr.select_one(".nb-status").get_text(strip=True)
+              for tr in soup.select(".nb-target-review tbody tr")}  # fmt: skip
+    # revenue 243.10 >= 240 以上: met; tax fell while +8% 左右 was set: missed; enterprises 61 < 力争 65: missed
+    assert review == {"营业收入": "完成", "税收": "未完成", "规上企业数": "未完成"}
+
+
+def test_problems_page_finds_what_the_data_shows(mini_site):
+    text = _text(mini_site, "2024/problems.html")
+    assert "税收10.45亿元,同比下降5.0%" in text
+    assert "税收未完成年初目标" in text
+    assert "电子信息营业收入同比下降5.0%" in text
+    assert "涉污事件" not in text  # fewer incidents is good: not a problem
+
+
+def test_plan_page_targets_and_target_charts(mini_site):
+    soup = BeautifulSoup((mini_site / "2024/plan.html").read_text(encoding="utf-8"), "html.parser")
+    text = soup.get_text(" ", strip=True)
+    assert "营业收入增长8%左右" in text and "税收确保12亿元" in text
+    assert len(soup.select(".nb-chart__plot")) == 2
+
+
+def test_every_edition_has_three_pages_and_indicator_pages(mini_site):
+    for year in (2023, 2024):
+        for part in ("summary", "problems", "plan"):
+            assert (mini_site / f"{year}/{part}.html").is_file()
+    catalog_ids = {"revenue", "tax", "enterprises", "incidents", "loans_a", "loans_b", "loans", "revenue_growth"}
+    assert {p.stem for p in (mini_site / "indicators").glob("*.html")} == catalog_ids | {"index"}
+
+
+def test_revision_marked_on_indicator_page(mini_site):
+    soup = BeautifulSoup((mini_site / "indicators/revenue.html").read_text(encoding="utf-8"), "html.parser")
+    row_2023 = next(tr for tr in soup.select(".nb-history tbody tr") if tr.th and tr.th.get_text(strip=True) == "2023")
+    assert "221.00" in row_2023.get_text() and row_2023.select_one(".nb-revised")
+    assert "220.00(2023年报)" in soup.get_text()
+
+
+def test_plotly_only_on_chart_pages_and_served_locally(mini_site):
+    summary = (mini_site / "2024/summary.html").read_text(encoding="utf-8")
+    problems = (mini_site / "2024/problems.html").read_text(encoding="utf-8")
+    assert '<script src="../assets/javascripts/plotly.min.js">' in summary
+    assert "plotly.min.js" not in problems
+    assert (mini_site / "assets/javascripts/plotly.min.js").stat().st_size < 1_300_000  # the basic bundle
+
+
+def test_two_builds_in_two_folders_are_byte_identical(tmp_path):
+    sites = []
+    for name in ("a", "b"):
+        project = copy_project(FIXTURES / "mini", tmp_path / name / "project")
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        sites.append(project / "site")
+    files_a = sorted(p.relative_to(sites[0]) for p in sites[0].rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(sites[1]) for p in sites[1].rglob("*") if p.is_file())
+    assert files_a == files_b
+    different = [str(f) for f in files_a if not filecmp.cmp(sites[0] / f, sites[1] / f, shallow=False)]
+    assert different == []
+
+
+def test_data_error_fails_the_build_with_a_located_table(tmp_path):
+    project = copy_project(FIXTURES / "mini", tmp_path / "project")
+    figures = project / "data/editions/2024/figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("tax,2024,,10.45", "tax,2024,,abc"), encoding="utf-8")
+    result = build(project)
+    assert result.returncode != 0
+    assert "data/editions/2024/figures.csv" in result.stderr and "invalid-number" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (project / "site" / "index.html").exists()
+
+
+def test_hand_typed_figure_fails_strict_build_only(tmp_path):
+    project = copy_project(FIXTURES / "mini", tmp_path / "project")
+    page = project / "docs/2024/problems.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n全年新增就业1200人。\n", encoding="utf-8")
+    strict = build(project)
+    assert strict.returncode != 0 and "prose-hand-typed-figure" in strict.stderr
+    assert build(project, strict=False).returncode == 0
+
+
+def test_sample_park_builds_strictly(sample_site):
+    years = sorted(int(p.name) for p in sample_site.iterdir() if p.is_dir() and p.name.isdigit())
+    assert len(years) >= 5
+    for year in years:
+        for part in ("summary", "problems", "plan"):
+            html = (sample_site / f"{year}/{part}.html").read_text(encoding="utf-8")
+            assert "【缺数】" not in html and "示例数据" in html
+    assert len(list((sample_site / "indicators").glob("*.html"))) >= 31
+
+
+def test_repository_layout():
+    for name in ("docs", "data", "hooks", "overrides", "tests", "mkdocs.yml", "pyproject.toml", "README.md",
+                 "Makefile", ".ci/run", "CHANGELOG.md", "requirements.lock"):  # fmt: skip
+        assert (REPO / name).exists(), name
+    engine = (REPO / "hooks" / "nianbao").rglob("*.py")
+    assert not [p.name for p in engine if "import mkdocs" in p.read_text() or "from mkdocs" in p.read_text()]
