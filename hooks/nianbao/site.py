@@ -13,7 +13,7 @@ from .loader import load_report_or_raise
 from .model import Edition, Report
 from .problems import Problem
 from .prose import Link, PageRenderer, RenderedPage
-from .vendor import SITE_PATH, plotly_bundle
+from .vendor import IFRAME_WORKER_SITE_PATH, SITE_PATH, iframe_worker_shim, plotly_bundle
 
 EDITION_PAGE = re.compile(r"^(\d{4})/")
 # The block templates ship in the repository's overrides/ (the engine is installed in editable mode from it).
@@ -53,6 +53,9 @@ class Site:
             for name in ("figures.csv", "targets.csv", "projects.csv"):
                 files[f"data/{year}/{name}"] = self.root / edition.folder / name
         files[SITE_PATH] = plotly_bundle(self.root)[0]
+        shim = iframe_worker_shim(self.root)
+        if shim is not None:
+            files[IFRAME_WORKER_SITE_PATH] = shim
         return files
 
     def bundle_warning(self) -> str | None:

@@ -1,0 +1,102 @@
+"""The built site in the real Chromium: charts draw, follow the palette, fit a phone, and nothing leaves the site."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+DRAWN = "() => [...document.querySelectorAll('[data-nb-figure]')].every(el => el.dataset.nbDrawn === 'true')"
+
+
+def _open(browser, url, **context):
+    ctx = browser.new_context(**context)
+    page = ctx.new_page()
+    seen = {"requests": [], "errors": []}
+    page.on("request", lambda r: seen["requests"].append(r.url))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.goto(url, wait_until="load")
+    return ctx, page, seen
+
+
+def _chart_report(page) -> list[dict]:
+    return page.evaluate("""() => [...document.querySelectorAll('[data-nb-figure]')].map(el => ({
+        id: el.id,
+        traces: el.querySelectorAll('g.trace').length,
+        width: el.getBoundingClientRect().width,
+        font: el._fullLayout ? el._fullLayout.font.color : null,
+    }))""")
+
+
+@pytest.mark.parametrize("page_path", ["2024/summary.html", "2024/plan.html", "indicators/revenue.html"])
+def test_charts_draw_and_only_the_site_is_contacted(browser, mini_site, serve, page_path):
+    base = serve(mini_site)
+    ctx, page, seen = _open(browser, base + page_path)
+    page.wait_for_function(DRAWN, timeout=15000)
+    charts = _chart_report(page)
+    assert charts and all(c["traces"] > 0 for c in charts), charts
+    hosts = {urlparse(u).netloc for u in seen["requests"] if not u.startswith("data:")}
+    assert hosts == {urlparse(base).netloc}
+    assert seen["errors"] == []
+    ctx.close()
+
+
+def test_every_page_of_the_sample_requests_nothing_from_another_host(browser, sample_site, serve):
+    base = serve(sample_site)
+    pages = sorted(p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*.html"))
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    foreign = []
+    page.on("request", lambda r: foreign.append(r.url) if urlparse(r.url).netloc != urlparse(base).netloc else None)
+    for path in pages:
+        page.goto(base + path, wait_until="load")
+    assert foreign == []
+    ctx.close()
+
+
+def test_charts_follow_dark_mode_and_fit_a_phone(browser, sample_site, serve):
+    base = serve(sample_site)
+    latest = max(int(p.name) for p in sample_site.iterdir() if p.is_dir() and p.name.isdigit())
+    url = f"{base}{latest}/summary.html"
+    ARTIFACTS.mkdir(exist_ok=True)
+    fonts = {}
+    for scheme, width in (("light", 1280), ("dark", 1280), ("light", 390)):
+        ctx, page, seen = _open(browser, url, viewport={"width": width, "height": 900}, color_scheme=scheme)
+        page.wait_for_function(DRAWN, timeout=15000)
+        charts = _chart_report(page)
+        assert charts and all(c["traces"] > 0 for c in charts)
+        fonts.setdefault(scheme, charts[0]["font"])
+        if width == 390:
+            assert all(c["width"] <= 390 for c in charts)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(ARTIFACTS / f"summary-{scheme}-{width}.png"), full_page=True)
+        assert seen["errors"] == []
+        ctx.close()
+    assert fonts["light"] != fonts["dark"]
+
+
+def test_palette_toggle_restyles_drawn_charts(browser, mini_site, serve):
+    ctx, page, _ = _open(browser, serve(mini_site) + "2024/summary.html")
+    page.wait_for_function(DRAWN, timeout=15000)
+    before = _chart_report(page)[0]["font"]
+    page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+    page.wait_for_function(f"() => document.querySelector('[data-nb-figure]')._fullLayout.font.color !== {before!r}")
+    ctx.close()
+
+
+def test_table_alternative_is_reachable_by_keyboard(browser, mini_site, serve):
+    ctx, page, _ = _open(browser, serve(mini_site) + "2024/summary.html")
+    summary = page.locator(".nb-chart__table summary").first
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.matches('.nb-chart__table summary')"):
+            break
+    else:
+        pytest.fail("the chart's table alternative is not reachable with Tab")
+    page.keyboard.press("Enter")
+    assert summary.evaluate("el => el.parentElement.open")
+    ctx.close()
