@@ -120,12 +120,13 @@ class PageRenderer:
 
 
 def _error_line(exc: Exception) -> int | None:
+    """The page line of a render error: Jinja rewrites the traceback with frames whose file is "<template>" and whose
+    line numbers are already those of the template."""
     tb = exc.__traceback__
     line = None
     while tb is not None:
-        template = tb.tb_frame.f_globals.get("__jinja_template__")
-        if template is not None:
-            line = template.get_corresponding_lineno(tb.tb_lineno)
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
         tb = tb.tb_next
     return line
 

@@ -92,7 +92,7 @@ def order_navigation(items: list) -> None:
     """
     from .blocks import PARTS
 
-    part_order = {label: n for n, (_, label) in enumerate(PARTS)}
+    part_order = {part: n for n, (part, _) in enumerate(PARTS)}
 
     def key(item) -> tuple:
         title = str(getattr(item, "title", "") or "")
@@ -104,12 +104,19 @@ def order_navigation(items: list) -> None:
     items.sort(key=key)
     for item in items:
         title = str(getattr(item, "title", "") or "")
-        if getattr(item, "children", None) is not None:
-            if re.fullmatch(r"\d{4}", title):
-                item.title = f"{title}年报"
-            elif title.lower() == "indicators":
-                item.title = "指标"
         children = getattr(item, "children", None)
-        if children:
-            children.sort(key=lambda c: (next((n for label, n in part_order.items() if label in str(c.title)), 9),
-                                         str(c.title)))  # fmt: skip
+        if children is None:
+            continue
+        if re.fullmatch(r"\d{4}", title):
+            item.title = f"{title}年报"
+            # Page titles are not read yet when the navigation is built: order by file name.
+            children.sort(key=lambda c: part_order.get(_stem(c), 9))
+        elif title.lower() == "indicators":
+            # One entry for the indicator index; the indicator pages are reached from it, not from the sidebar.
+            item.title = "指标"
+            children[:] = [c for c in children if _stem(c) == "index"]
+
+
+def _stem(item) -> str:
+    file = getattr(item, "file", None)
+    return Path(file.src_uri).stem if file is not None else ""

@@ -106,8 +106,16 @@ def read_table(path: Path, spec: TableSpec, label: str) -> tuple[pd.DataFrame | 
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
     except UnicodeDecodeError:
         return None, [Problem(label, None, None, "file-unreadable", "文件不是 UTF-8 编码")]
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        return None, [Problem(label, None, None, "file-unreadable", str(exc).strip())]
+    except pd.errors.ParserError as exc:
+        # "Expected 6 fields in line 11, saw 7": usually a number typed with a thousands separator (1,045).
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if match:
+            expected, line, saw = (int(g) for g in match.groups())
+            detail = f"第{line}行有{saw}个字段,表头只有{expected}列(数字中是否带了千分位逗号?)"
+            return None, [Problem(label, line, None, "file-unreadable", detail)]
+        return None, [Problem(label, None, None, "file-unreadable", "CSV 格式无法解析")]
+    except pd.errors.EmptyDataError:
+        return None, [Problem(label, None, None, "file-unreadable", "文件是空的")]
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.apply(lambda col: col.str.strip()).replace("", None)
     frame.index = frame.index + 2  # line numbers: the header is line 1
