@@ -16,7 +16,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
-
 from nianbao.problems import DataError, errors, format_table
 from nianbao.site import Site, front_matter_lines, order_navigation, template_dir_for
 

@@ -5,16 +5,16 @@ Python computes each block's context here; the Jinja templates in ``overrides/pa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 from markupsafe import Markup
 
 from .charts import ChartMaker
-from .facts import Facts, MissingFigure, TargetResult, target_text
+from .facts import Facts, MissingFigure, target_text
 from .numbers import format_growth, format_number, format_percent, format_points, format_value, growth_rate, share
 
 Link = Callable[[str], str]  # docs-relative source path -> URL relative to the current page

@@ -7,8 +7,8 @@ has loaded, so a report lists all problems of all editions at once.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from .model import Edition, Figure, Report
 from .numbers import format_number, growth_rate, share

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .blocks import indicator_page_path
 from .loader import load_report_or_raise
-from .model import Edition, Report
+from .model import Edition
 from .problems import Problem
 from .prose import Link, PageRenderer, RenderedPage
 from .vendor import IFRAME_WORKER_SITE_PATH, SITE_PATH, iframe_worker_shim, plotly_bundle
