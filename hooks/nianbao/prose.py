@@ -13,12 +13,11 @@ from decimal import Decimal
 
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from markupsafe import Markup
 
 from .blocks import Blocks, Link, template_environment
 from .facts import Facts, MissingFigure
 from .model import Edition, Report
-from .numbers import format_change, format_growth, format_percent, format_value, round_half_up, share
+from .numbers import format_change, format_growth, format_percent, format_value, share
 from .problems import Problem
 
 # A number followed by a unit, typed by hand (ASCII or full-width digits).
@@ -211,5 +210,3 @@ def _prose_functions(facts: Facts) -> dict:
         "project_investment": project_investment, "literal": literal,
     }  # fmt: skip
 
-
-__all__ = ["PageRenderer", "RenderedPage", "lint_hand_typed_figures", "Markup", "round_half_up"]
