@@ -79,6 +79,8 @@ def on_page_markdown(markdown, page, config, files):
                         problem.advice)  # fmt: skip
     _state["problems"].extend(p for p in rendered.problems if p.is_error)
     page.meta["nianbao_charts"] = rendered.uses_charts
+    edition = site.edition_for(src)
+    page.meta["nianbao_edition"] = edition.year if edition else None
     return rendered.markdown
 
 

@@ -1,69 +1,29 @@
-"""The ``nianbao`` command: the engine without a site generator.
+"""The ``nianbao`` command: the engine without a site generator. Each subcommand lives in ``commands/``.
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 wrong usage.
+Exit codes: 0 success, 1 problems found or the command failed, 2 wrong usage.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import importlib
 import sys
-from pathlib import Path
 
-from .problems import DataError, Problem, errors, format_table
-from .site import Site, front_matter_lines
-
-
-def collect_problems(root: Path) -> list[Problem]:
-    """Check the data, then render every page (written and generated) to check the prose, without building."""
-    try:
-        site = Site(root)
-    except DataError as exc:
-        return exc.problems
-    problems = list(site.warnings)
-    docs = root / "docs"
-    pages = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
-    for src, raw in pages.items():
-        offset = front_matter_lines(raw)
-        body = "\n".join(raw.splitlines()[offset:]) if offset else raw
-        problems += site.render_page(src, body, lambda target: target, offset).problems
-    for src, body in site.generated_pages().items():
-        problems += site.render_page(src, body, lambda target: target).problems
-    return problems
+from .commands import COMMANDS
+from .commands.check import collect_problems  # noqa: F401  (kept importable from here for callers and tests)
 
 
-def _print(problems: list[Problem], fmt: str) -> None:
-    out = sys.stdout
-    if fmt == "json":
-        json.dump({"errors": len(errors(problems)), "problems": [p.as_dict() for p in problems]}, out,
-                  ensure_ascii=False, indent=2)  # fmt: skip
-        out.write("\n")
-    elif fmt == "github":
-        for p in problems:
-            level = "error" if p.is_error else "warning"
-            location = f"file={p.file}" + (f",line={p.row}" if p.row else "")
-            out.write(f"::{level} {location},title={p.code}::{p.message}。{p.advice}\n")
-    else:
-        if problems:
-            out.write(format_table(problems) + "\n")
-        n_err = len(errors(problems))
-        out.write(f"检查完成:{n_err} 个错误,{len(problems) - n_err} 个提醒。\n")
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nianbao", description="年报数据与页面的检查和生成工具")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"nianbao.commands.{name}").register(subparsers)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="nianbao", description="年报数据与页面的检查和生成工具")
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="检查数据和页面,不生成网站")
-    check.add_argument("--root", type=Path, default=Path("."), help="项目文件夹(含 data/ 和 docs/)")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text")
-    check.add_argument("--strict", action="store_true", help="提醒也视为错误")
-    args = parser.parse_args(argv)
-    if args.command == "check":
-        problems = collect_problems(args.root.resolve())
-        _print(problems, args.format)
-        failing = problems if args.strict else errors(problems)
-        return 1 if failing else 0
-    return 2
+    args = build_parser().parse_args(argv)
+    return args.func(args)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,7 @@
+"""Subcommands of the ``nianbao`` command, one module each.
+
+A module defines ``register(subparsers)`` which adds its parser and sets ``func`` (args -> exit code) as default.
+Add a new command by writing its module and naming it in ``COMMANDS``.
+"""
+
+COMMANDS = ("check",)
