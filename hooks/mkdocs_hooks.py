@@ -56,6 +56,8 @@ def on_files(files, config):
     site: Site = _state["site"]
     for path, content in _timed(site.generated_pages).items():
         files.append(File.generated(config, path, content=content))
+    for path, content in _timed(site.generated_files).items():
+        files.append(File.generated(config, path, content=content))
     for path, source in site.static_files().items():
         files.append(File.generated(config, path, abs_src_path=str(source)))
     return files

@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from .charts import ChartMaker
+from .opendata import download_name, workbook_path
 from .facts import Facts, MissingFigure, target_text
 from .numbers import format_growth, format_number, format_percent, format_points, format_value, growth_rate, share
 
@@ -36,6 +37,11 @@ class Finding:
     kind: str  # fell | target-missed | below-average
     text: str
     href: str
+
+
+TARGETS_PAGE = "targets.md"
+REVISIONS_PAGE = "revisions.md"
+DOWNLOADS_PAGE = "data.md"
 
 
 def indicator_page_path(indicator_id: str) -> str:
@@ -107,8 +113,16 @@ class Blocks:
         self.uses_charts = True
         return self._render("chart.html", chart=view, downloads=self._downloads())
 
-    def _downloads(self) -> dict:
-        return {"csv": self.link(f"data/{self.facts.edition.year}/figures.csv")}
+    def _downloads(self, year: int | None = None) -> dict:
+        year = year or self.facts.edition.year
+        return {
+            "csv": self.link(f"data/{year}/figures.csv"),
+            "xlsx": self.link(workbook_path(year)),
+            "xlsx_name": download_name(self.report, year, ".xlsx"),
+            "csv_name": download_name(self.report, year, ".csv"),
+            "page": self.link(DOWNLOADS_PAGE),
+            "year": year,
+        }
 
     def target_charts(self) -> Markup:
         views = []
@@ -145,12 +159,14 @@ class Blocks:
         shown = sum((self.facts.edition.figure(indicator_id, year, r["member"]).value for r in rows), Decimal(0))
         rounding_note = format_number(shown, ind.decimals) != format_number(total.value, ind.decimals)
         return self._render("breakdown_table.html", indicator=ind, dimension=dim, rows=rows, year=year,
+                            downloads=self._downloads(),
                             total=format_number(total.value, ind.decimals), complete=dim.complete,
                             rounding_note=rounding_note and dim.complete)  # fmt: skip
 
     def target_review(self) -> Markup:
         results = [self.facts.judge(t) for t in self.facts.targets_due()]
         return self._render("target_review.html", results=results, year=self.facts.edition.year,
+                            overview=self.link(TARGETS_PAGE), downloads=self._downloads(),
                             link=lambda r: self.link(indicator_page_path(r.indicator.id)))  # fmt: skip
 
     def target_table(self) -> Markup:
@@ -170,7 +186,8 @@ class Blocks:
             rows.append({"name": ind.name, "href": self.link(indicator_page_path(ind.id)), "period": t.period,
                          "measure": t.measure, "target": target_text(t, ind), "qualifier": t.qualifier,
                          "base": base_text, "implied": implied, "note": t.note})  # fmt: skip
-        return self._render("target_table.html", rows=rows, year=self.facts.edition.year)
+        return self._render("target_table.html", rows=rows, year=self.facts.edition.year,
+                            overview=self.link(TARGETS_PAGE), downloads=self._downloads())
 
     # --- problems the data shows -----------------------------------------------------------------------------
     def findings(self) -> list[Finding]:
@@ -260,3 +277,62 @@ class Blocks:
                 "latest": (f"{format_number(latest[-1].value, ind.decimals)}({latest[-1].period}年)" if latest else "—"),
             })  # fmt: skip
         return self._render("indicator_index.html", groups=groups)
+
+    # --- site-wide overviews -------------------------------------------------------------------------------------
+    def targets_overview(self) -> Markup:
+        """Every target set in any edition, judged by the edition of its year when that exists."""
+        editions = []
+        for year in sorted(self.report.editions, reverse=True):
+            edition = self.report.editions[year]
+            if not edition.targets:
+                continue
+            facts = Facts(self.report, edition)
+            results = [facts.judge(t) for t in edition.targets]
+            editions.append({
+                "year": year, "title": edition.title, "results": results,
+                "plan": self.link(edition_page_path(year, "plan")),
+                "judged_in": self.link(edition_page_path(year + 1, "summary")) if year + 1 in self.report.editions else None,
+                "counts": {s: sum(1 for r in results if r.met is s) for s in (True, False, None)},
+            })  # fmt: skip
+        return self._render("targets_overview.html", editions=editions,
+                            link=lambda r: self.link(indicator_page_path(r.indicator.id)))  # fmt: skip
+
+    def _revision_rows(self, revisions) -> list[dict]:
+        rows = []
+        for r in revisions:
+            ind = self.report.catalog.indicators[r.indicator]
+            rows.append({
+                "name": ind.name, "href": self.link(indicator_page_path(ind.id)), "period": r.period,
+                "breakdown": r.breakdown or "合计", "unit": ind.unit,
+                "earlier": format_number(r.earlier_value, ind.decimals), "earlier_edition": r.earlier_edition,
+                "earlier_href": self.link(edition_page_path(r.earlier_edition, "summary")),
+                "later": format_number(r.later_value, ind.decimals), "later_edition": r.later_edition,
+                "later_href": self.link(edition_page_path(r.later_edition, "summary")),
+                "change": format_growth(growth_rate(r.later_value, r.earlier_value), prefix="修订幅度"),
+                "note": r.note,
+            })  # fmt: skip
+        return rows
+
+    def revisions_overview(self) -> Markup:
+        return self._render("revisions.html", rows=self._revision_rows(self.report.revisions()), year=None)
+
+    def revision_notes(self) -> Markup:
+        """On an edition's page: the earlier values it revised, and its values that later editions revised."""
+        year = self.facts.edition.year
+        mine = [r for r in self.report.revisions() if year in (r.earlier_edition, r.later_edition)]
+        if not mine:
+            return Markup("")
+        return self._render("revisions.html", rows=self._revision_rows(mine), year=year,
+                            overview=self.link(REVISIONS_PAGE))  # fmt: skip
+
+    def downloads_page(self) -> Markup:
+        editions = [self._downloads(year) | {"title": self.report.editions[year].title,
+                                             "published": self.report.editions[year].published,
+                                             "figures": self.link(f"data/{year}/figures.csv"),
+                                             "targets": self.link(f"data/{year}/targets.csv"),
+                                             "projects": self.link(f"data/{year}/projects.csv")}
+                    for year in sorted(self.report.editions, reverse=True)]  # fmt: skip
+        return self._render("downloads.html", editions=editions, indicators=list(self.report.catalog.indicators.values()),
+                            dimensions=list(self.report.catalog.dimensions.values()),
+                            catalog=self.link("data/catalog.csv"), package=self.link("data/datapackage.json"),
+                            links={i.id: self.link(indicator_page_path(i.id)) for i in self.report.catalog.indicators.values()})  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 HUNDRED = Decimal(100)
+NUMBER_TEXT = r"-?\d+(\.\d+)?"  # how a plain number is written in the CSV files
 
 # Units a figure may carry (catalog.yml). Anything else is a typo or a unit we have not thought about.
 UNITS = (

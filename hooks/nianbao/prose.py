@@ -102,6 +102,10 @@ class PageRenderer:
             "edition_list": blocks.edition_list,
             "indicator_detail": blocks.indicator_detail,
             "indicator_index": blocks.indicator_index,
+            "targets_overview": blocks.targets_overview,
+            "revisions_overview": blocks.revisions_overview,
+            "revision_notes": blocks.revision_notes,
+            "downloads_page": blocks.downloads_page,
         }
         try:
             template = self.sandbox.from_string(source)

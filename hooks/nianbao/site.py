@@ -8,14 +8,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .blocks import indicator_page_path
+from .blocks import DOWNLOADS_PAGE, REVISIONS_PAGE, TARGETS_PAGE, indicator_page_path
 from .loader import load_report_or_raise
 from .model import Edition
+from .opendata import downloads
 from .problems import Problem
 from .prose import Link, PageRenderer, RenderedPage
 from .vendor import IFRAME_WORKER_SITE_PATH, SITE_PATH, iframe_worker_shim, plotly_bundle
 
 EDITION_PAGE = re.compile(r"^(\d{4})/")
+SUMMARY_PAGE = re.compile(r"^\d{4}/summary\.md$")
 # The block templates ship in the repository's overrides/ (the engine is installed in editable mode from it).
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "overrides" / "partials" / "nianbao"
 
@@ -38,20 +40,26 @@ class Site:
         return self.report.editions.get(int(match.group(1))) if match else None
 
     def generated_pages(self) -> dict[str, str]:
-        """Markdown of the pages the engine adds: an index of indicators and one page per indicator."""
-        pages = {"indicators/index.md": "---\ntitle: 指标\n---\n\n# 全部指标\n\n{{ indicator_index() }}\n"}
+        """Markdown of the pages the engine adds: overviews, downloads, and one page per indicator."""
+        pages = {
+            "indicators/index.md": "---\ntitle: 指标\n---\n\n# 全部指标\n\n{{ indicator_index() }}\n",
+            TARGETS_PAGE: "---\ntitle: 目标完成情况\n---\n\n# 历年目标完成情况\n\n{{ targets_overview() }}\n",
+            REVISIONS_PAGE: "---\ntitle: 数据修订记录\n---\n\n# 数据修订记录\n\n{{ revisions_overview() }}\n",
+            DOWNLOADS_PAGE: "---\ntitle: 数据下载\n---\n\n# 数据下载\n\n{{ downloads_page() }}\n",
+        }
         for ind in self.report.catalog.indicators.values():
             pages[indicator_page_path(ind.id)] = (
                 f"---\ntitle: {ind.name}\n---\n\n# {ind.name}\n\n{{{{ indicator_detail(\"{ind.id}\") }}}}\n"
             )
         return pages
 
+    def generated_files(self) -> dict[str, bytes]:
+        """Site path -> bytes: the data downloads (CSV for spreadsheets, XLSX, datapackage.json)."""
+        return downloads(self.report)
+
     def static_files(self) -> dict[str, Path]:
-        """Site path -> source file: the published CSV files of every edition and the plotly.js bundle."""
+        """Site path -> source file: the browser libraries fetched at set-up."""
         files: dict[str, Path] = {}
-        for year, edition in self.report.editions.items():
-            for name in ("figures.csv", "targets.csv", "projects.csv"):
-                files[f"data/{year}/{name}"] = self.root / edition.folder / name
         files[SITE_PATH] = plotly_bundle(self.root)[0]
         shim = iframe_worker_shim(self.root)
         if shim is not None:
@@ -64,6 +72,9 @@ class Site:
     def render_page(self, src_path: str, markdown: str, link: Link, line_offset: int = 0) -> RenderedPage:
         label = f"docs/{src_path}" if not src_path.startswith("indicators/") else f"(生成页面){src_path}"
         prefix = "nb-" + re.sub(r"[^a-z0-9]+", "-", src_path.lower().removesuffix(".md")).strip("-")
+        if SUMMARY_PAGE.match(src_path) and "revision_notes(" not in markdown:
+            # Revisions are shown on both editions' summaries whether or not the page's author asked for them.
+            markdown += "\n\n{{ revision_notes() }}\n"
         return self.renderer.render(markdown, label, self.edition_for(src_path), link, prefix, line_offset)
 
     @property
@@ -94,11 +105,14 @@ def order_navigation(items: list) -> None:
 
     part_order = {part: n for n, (part, _) in enumerate(PARTS)}
 
+    extra_pages = {"targets": 0, "revisions": 1, "data": 2}
+
     def key(item) -> tuple:
         title = str(getattr(item, "title", "") or "")
         year = re.match(r"^(\d{4})", title)
         if getattr(item, "children", None) is None:
-            return (0, 0, title)
+            stem = _stem(item)
+            return (0, 0, "") if stem == "index" else (3, extra_pages.get(stem, 9), stem)
         return (1, -int(year.group(1)), title) if year else (2, 0, title)
 
     items.sort(key=key)

@@ -1,0 +1,188 @@
+"""Machine-readable downloads: the published CSV files, an XLSX workbook per edition, the catalog as CSV and a
+Frictionless Data Package descriptor of all of them.
+
+Downloads are made for Excel and WPS: UTF-8 with a byte-order mark (without it Excel on Chinese Windows reads UTF-8
+as GBK) and CRLF line ends. Text cells that start with = + - @ are prefixed with an apostrophe so that a spreadsheet
+shows them as text instead of running them as formulas (OWASP "CSV injection"); numbers are left alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .model import Edition, Report
+from .numbers import NUMBER_TEXT
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: byte-identical workbooks on every build
+
+FIGURE_HEADERS = {"indicator": "指标代码", "name": "指标名称", "unit": "单位", "period": "时期", "breakdown": "分组",
+                  "value": "数值", "status": "状态", "note": "备注"}  # fmt: skip
+TARGET_HEADERS = {"indicator": "指标代码", "name": "指标名称", "unit": "单位", "period": "目标年份", "measure": "口径",
+                  "value": "目标值", "qualifier": "限定词", "note": "备注"}  # fmt: skip
+PROJECT_HEADERS = {"name": "项目名称", "company": "企业", "industry": "产业", "zone": "片区", "investment": "投资额(万元)",
+                   "status": "状态", "note": "备注"}  # fmt: skip
+CATALOG_HEADERS = {"id": "指标代码", "name": "指标名称", "unit": "单位", "decimals": "小数位", "kind": "类别",
+                   "definition": "统计口径", "source": "数据来源", "good": "方向"}  # fmt: skip
+
+
+def safe_cell(text: str) -> str:
+    """Neutralise a text cell a spreadsheet would run as a formula; plain numbers (also negative) stay as they are."""
+    if text and text.startswith(FORMULA_START) and not re.fullmatch(NUMBER_TEXT, text):
+        return "'" + text
+    return text
+
+
+def excel_csv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def published_csv(path: Path) -> bytes:
+    """A published CSV file of an edition, re-encoded for spreadsheets (same rows, same columns)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return excel_csv([row for row in csv.reader(f)])
+
+
+def catalog_rows(report: Report) -> list[list[str]]:
+    rows = [list(CATALOG_HEADERS)]
+    for ind in report.catalog.indicators.values():
+        rows.append([ind.id, ind.name, ind.unit, str(ind.decimals), ind.kind, ind.definition, ind.source, ind.good])
+    return rows
+
+
+def _sheet(wb: Workbook, title: str, headers: dict, rows: list[list]) -> None:
+    ws = wb.create_sheet(title)
+    ws.append(list(headers.values()))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([None] * len(row))
+        for col, value in enumerate(row, start=1):
+            cell = ws.cell(row=ws.max_row, column=col)
+            if isinstance(value, Decimal):
+                cell.value = float(value)
+            else:
+                # Set as a string explicitly: openpyxl would store "=…" as a formula.
+                cell.value = str(value) if value is not None else None
+                cell.data_type = "s"
+    ws.freeze_panes = "A2"
+    for col, header in enumerate(headers.values(), start=1):
+        ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = max(10, len(header) * 2 + 2)
+
+
+def edition_workbook(report: Report, edition: Edition) -> bytes:
+    cat = report.catalog.indicators
+    wb = Workbook()
+    wb.remove(wb.active)
+    figures = [[f.indicator, cat[f.indicator].name, cat[f.indicator].unit, str(f.period), f.breakdown or "",
+                f.value, f.status, f.note] for f in edition.figures.values()]  # fmt: skip
+    _sheet(wb, "数据", FIGURE_HEADERS, figures)
+    targets = [[t.indicator, cat[t.indicator].name, "%" if t.is_growth else cat[t.indicator].unit, str(t.period),
+                t.measure, t.value, t.qualifier, t.note] for t in edition.targets]  # fmt: skip
+    _sheet(wb, "目标", TARGET_HEADERS, targets)
+    projects = [[p.name, p.company, p.industry, p.zone, p.investment, p.status, p.note] for p in edition.projects]
+    _sheet(wb, "签约项目", PROJECT_HEADERS, projects)
+    _sheet(wb, "指标说明", CATALOG_HEADERS, catalog_rows(report)[1:])
+    stamp = dt.datetime(edition.year + 1, 1, 1)
+    wb.properties.creator = report.park.get("issuer", "")
+    wb.properties.title = f"{report.park.get('name', '')}{edition.title}数据"
+    wb.properties.created = wb.properties.modified = stamp
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return _normalised_zip(buffer.getvalue(), stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+
+
+def _normalised_zip(data: bytes, stamp: str) -> bytes:
+    """Rewrite a workbook with fixed timestamps, so that the same data gives the same bytes.
+
+    openpyxl stamps "modified" with the time of saving and zip entries with the current time.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, content)
+    return out.getvalue()
+
+
+def workbook_path(year: int) -> str:
+    return f"data/{year}/nianbao-{year}.xlsx"
+
+
+def download_name(report: Report, year: int, suffix: str) -> str:
+    return f"{report.park.get('short_name') or report.park.get('name', '')}{year}年报数据{suffix}"
+
+
+def _fields(headers: dict, types: dict, descriptions: dict) -> list[dict]:
+    return [{"name": key, "title": title, "type": types.get(key, "string"), **(
+        {"description": descriptions[key]} if key in descriptions else {})} for key, title in headers.items()]  # fmt: skip
+
+
+def datapackage(report: Report) -> dict:
+    """A Frictionless Data Package describing every downloadable file, field and unit."""
+    units = "; ".join(f"{i.id}={i.name}({i.unit})" for i in report.catalog.indicators.values())
+    resources = [{
+        "name": "catalog", "path": "catalog.csv", "format": "csv", "encoding": "utf-8-sig", "title": "指标说明",
+        "description": "每个指标的名称、计量单位、小数位、统计口径和数据来源。",
+        "schema": {"fields": _fields(CATALOG_HEADERS, {"decimals": "integer"}, {}), "primaryKey": ["id"]},
+    }]  # fmt: skip
+    for year in sorted(report.editions):
+        edition = report.editions[year]
+        figure_fields = {k: v for k, v in FIGURE_HEADERS.items() if k not in ("name", "unit")}
+        target_fields = {k: v for k, v in TARGET_HEADERS.items() if k not in ("name", "unit")}
+        resources += [
+            {"name": f"figures-{year}", "path": f"{year}/figures.csv", "format": "csv", "encoding": "utf-8-sig",
+             "title": f"{edition.title}:统计数据",
+             "description": f"{year}年报发布的数值(含对比年份)。数值的单位见 catalog.csv 中同一指标代码的单位。",
+             "schema": {"fields": _fields(figure_fields, {"period": "integer", "value": "number"},
+                                          {"indicator": f"指标代码,单位:{units}", "breakdown": "空=合计;否则为产业或片区",
+                                           "status": "正式 或 预计"}),
+                        "foreignKeys": [{"fields": ["indicator"], "reference": {"resource": "catalog", "fields": ["id"]}}]}},
+            {"name": f"targets-{year}", "path": f"{year}/targets.csv", "format": "csv", "encoding": "utf-8-sig",
+             "title": f"{edition.title}:目标",
+             "description": "本期工作规划设定的目标;口径为“增速”时目标值是百分比。",
+             "schema": {"fields": _fields(target_fields, {"period": "integer", "value": "number"},
+                                          {"qualifier": "以上、左右、力争、确保"}),
+                        "foreignKeys": [{"fields": ["indicator"], "reference": {"resource": "catalog", "fields": ["id"]}}]}},
+            {"name": f"projects-{year}", "path": f"{year}/projects.csv", "format": "csv", "encoding": "utf-8-sig",
+             "title": f"{edition.title}:签约项目",
+             "schema": {"fields": _fields(PROJECT_HEADERS, {"investment": "number"}, {"investment": "万元"})}},
+        ]  # fmt: skip
+    return {
+        "name": "nianbao-data",
+        "title": f"{report.park.get('name', '')}年度工作报告数据",
+        "description": "各期年报发布的统计数据、目标和签约项目。" + ("本数据为虚构的示例数据。" if report.park.get("sample") else ""),
+        "contributors": [{"title": report.park.get("issuer", ""), "role": "publisher"}],
+        "resources": resources,
+    }
+
+
+def downloads(report: Report) -> dict[str, bytes]:
+    """Site path -> bytes of every file under data/ that the site offers."""
+    files = {"data/catalog.csv": excel_csv(catalog_rows(report))}
+    for year, edition in report.editions.items():
+        for name in ("figures.csv", "targets.csv", "projects.csv"):
+            files[f"data/{year}/{name}"] = published_csv(report.root / edition.folder / name)
+        files[workbook_path(year)] = edition_workbook(report, edition)
+    files["data/datapackage.json"] = (json.dumps(datapackage(report), ensure_ascii=False, indent=2) + "\n").encode()
+    return files
