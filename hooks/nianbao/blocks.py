@@ -14,9 +14,9 @@ import jinja2
 from markupsafe import Markup
 
 from .charts import ChartMaker
-from .opendata import download_name, workbook_path
 from .facts import Facts, MissingFigure, target_text
 from .numbers import format_growth, format_number, format_percent, format_points, format_value, growth_rate, share
+from .opendata import download_name, workbook_path
 
 Link = Callable[[str], str]  # docs-relative source path -> URL relative to the current page
 
