@@ -83,8 +83,9 @@ def test_target_review_judges_previous_targets(mini_site):
     soup = BeautifulSoup((mini_site / "2024/summary.html").read_text(encoding="utf-8"), "html.parser")
     review = {tr.th.get_text(strip=True): tr.select_one(".nb-status").get_text(strip=True)
               for tr in soup.select(".nb-target-review tbody tr")}  # fmt: skip
-    # revenue 243.10 >= 240 以上: met; tax fell while +8% 左右 was set: missed; enterprises 61 < 力争 65: missed
-    assert review == {"营业收入": "完成", "税收": "未完成", "规上企业数": "未完成"}
+    # revenue 243.10 >= 240 以上: met; tax fell while +8% 左右 was set: missed; enterprises 61 < 力争 65: missed;
+    # loans 9500 against 9550 左右 is 0.5% short, inside the 1% an "about" target allows: met
+    assert review == {"营业收入": "完成", "税收": "未完成", "规上企业数": "未完成", "融资总额": "完成"}
 
 
 def test_problems_page_finds_what_the_data_shows(mini_site):
