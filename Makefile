@@ -8,9 +8,22 @@ STAMP := $(VENV)/.installed-stamp
 PLOTLY := node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONHASHSEED := 0
+# Reproducible output: dates in the build (sitemap, its gzip header) come from the last commit, not from the clock.
+# A SOURCE_DATE_EPOCH set by the caller wins. https://reproducible-builds.org/specs/source-date-epoch/
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
+endif
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
+# make check FORMAT=github|gitlab|json OUT=file; make diff BASE=main [HEAD=rev] [FORMAT=json|summary] [OUT=file]
+FORMAT ?=
+OUT ?=
+BASE ?=
+HEAD ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup check site serve test test-fast bench lock system-deps lint clean
+.PHONY: help setup check diff site serve test test-fast bench lock system-deps lint clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,15 +46,22 @@ $(PLOTLY): package.json
 setup: $(STAMP) ## create .venv and install the locked dependencies and the plotly.js bundle
 	@$(MAKE) --no-print-directory $(PLOTLY) || true
 
-check: setup ## check the data and the pages without building
-	$(BIN)/nianbao check
+check: setup ## check the data and the pages without building (FORMAT=github|gitlab|json, OUT=file)
+	$(BIN)/nianbao check $(if $(FORMAT),--format $(FORMAT)) $(if $(OUT),--output $(OUT))
 
-site: check ## check, then build the site into site/ and one PDF per edition into site/pdf/
+diff: setup ## what changed since BASE in figures and sentences, for review: make diff BASE=main [HEAD=rev]
+	@test -n "$(BASE)" || { echo "请指定比较基准,如 make diff BASE=main"; exit 2; }
+	$(BIN)/nianbao diff $(BASE) $(HEAD) $(if $(FORMAT),--format $(FORMAT)) $(if $(OUT),--output $(OUT))
+
+site: check ## check, then build the site into site/
 	$(BIN)/mkdocs build --strict
-	$(BIN)/nianbao pdf --allow-missing-browser
 
 serve: setup ## preview the site at http://127.0.0.1:8000, rebuilding on edits under data/ and docs/
 	$(BIN)/mkdocs serve
+
+.PHONY: guide
+guide: setup ## regenerate the error-code table of GUIDE.md (the office guide) from the codes in the engine
+	$(PY) -m nianbao.guide
 
 system-deps: ## install the browser, CJK fonts and PDF tools the tests use (Debian, needs root)
 	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || ! command -v pdftoppm >/dev/null 2>&1; then \

@@ -1,7 +1,9 @@
 """MkDocs adapter: short event functions that hand every real job to the ``nianbao`` engine.
 
 Only this file knows MkDocs. Data errors stop the build with one table of every problem (PluginError, no traceback);
-prose warnings go to a ``mkdocs.*`` logger so that ``mkdocs build --strict`` fails on them.
+prose warnings go to a ``mkdocs.*`` logger so that ``mkdocs build --strict`` fails on them. Under ``mkdocs serve``
+nothing stops: the same problems go to the terminal and onto the previewed pages (``nianbao.preview``), and the next
+save that fixes them recovers.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
-from nianbao.pdf import downloads as pdf_downloads
+from nianbao.preview import data_error_page, with_page_problems
 from nianbao.problems import DataError, errors, format_table
 from nianbao.search_terms import initialize_segmenter, register_terms
 from nianbao.site import Site, front_matter_lines, order_navigation, template_dir_for
@@ -25,6 +27,9 @@ log = logging.getLogger("mkdocs.hooks.nianbao")
 
 # mkdocs serve keeps hook modules loaded between rebuilds; state is rebuilt in on_config each time.
 _state: dict = {}
+# What must outlive a rebuild: whether this process is `mkdocs serve`, and the generated pages of the last good build
+# (while the data is broken they stay, showing the problems, instead of turning into 404s under the reader).
+_serve: dict = {"serving": False, "pages": set()}
 
 
 def _timed(fn, *args, **kwargs):
@@ -35,6 +40,10 @@ def _timed(fn, *args, **kwargs):
         _state["engine_seconds"] = _state.get("engine_seconds", 0.0) + time.perf_counter() - start
 
 
+def on_startup(command, dirty):
+    _serve["serving"] = command == "serve"
+
+
 def on_config(config):
     _state.clear()
     _state["build_start"] = time.perf_counter()
@@ -43,7 +52,12 @@ def on_config(config):
     try:
         site = _timed(Site, root, template_dir)
     except DataError as exc:
-        raise PluginError("数据检查未通过,网站没有生成:\n" + format_table(exc.problems)) from None
+        if not _serve["serving"]:
+            raise PluginError("数据检查未通过,网站没有生成:\n" + format_table(exc.problems)) from None
+        log.error("数据检查未通过,预览的每一页都列出了这些问题:\n%s", format_table(exc.problems))
+        _state.update(site=None, problems=[], data_problems=exc.problems)
+        config.extra["nianbao"] = {"park": {}, "editions": [], "pdf": {}}
+        return config
     for problem in site.warnings:
         log.warning("%s:%s %s %s", problem.file, problem.row or "", problem.code, problem.message)
     if site.bundle_warning():
@@ -52,12 +66,18 @@ def on_config(config):
     _timed(register_terms, site.report.catalog)  # before the search plugin segments the pages
     _state["site"] = site
     _state["problems"] = []
-    config.extra["nianbao"] = {"park": site.park, "editions": site.report.years, "pdf": pdf_downloads(site.report)}
+    config.extra["nianbao"] = {"park": site.park, "editions": site.report.years}
     return config
 
 
 def on_files(files, config):
     site: Site = _state["site"]
+    if site is None:  # serve, data broken: the last good build's generated pages stay, showing the problems
+        for path in sorted(_serve["pages"]):
+            files.append(File.generated(config, path, content="# 数据检查未通过\n"))
+        return files
+    if _serve["serving"]:
+        _serve["pages"] = set(site.generated_pages())
     for path, content in _timed(site.generated_pages).items():
         files.append(File.generated(config, path, content=content))
     for path, content in _timed(site.generated_files).items():
@@ -70,6 +90,9 @@ def on_files(files, config):
 @event_priority(50)  # before other plugins read the Markdown
 def on_page_markdown(markdown, page, config, files):
     site: Site = _state["site"]
+    if site is None:
+        page.meta.update(nianbao_charts=False, nianbao_edition=None)
+        return data_error_page(_state["data_problems"])
     src = page.file.src_uri
 
     def link(target: str) -> str:
@@ -87,7 +110,7 @@ def on_page_markdown(markdown, page, config, files):
     page.meta["nianbao_charts"] = rendered.uses_charts
     edition = site.edition_for(src)
     page.meta["nianbao_edition"] = edition.year if edition else None
-    return rendered.markdown
+    return with_page_problems(rendered.markdown, rendered.problems) if _serve["serving"] else rendered.markdown
 
 
 def on_nav(nav, config, files):
@@ -99,9 +122,18 @@ def on_nav(nav, config, files):
 def on_env(env, config, files):
     # Every page's Markdown has been rendered by now and none has been written yet: stop here on any error.
     problems = _state.get("problems", [])
-    if errors(problems):
+    if errors(problems) and _serve["serving"]:
+        log.error("页面中的数据引用有误,出错的页面顶部列出了这些问题:\n%s", format_table(problems))
+    elif errors(problems):
         raise PluginError("页面中的数据引用有误,网站没有生成:\n" + format_table(problems))
     return env
+
+
+def on_post_page(output, page, config):
+    # mkdocs serve adds an inline live-reload script to each page: only the preview lets the page's policy allow it.
+    if _serve["serving"]:
+        return output.replace("script-src 'self';", "script-src 'self' 'unsafe-inline';", 1)
+    return output
 
 
 def on_post_build(config):

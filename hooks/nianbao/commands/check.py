@@ -1,12 +1,22 @@
 """``nianbao check``: validate all data and prose without building.
 
-Exit codes: 0 no errors (warnings allowed), 1 errors found (or warnings with --strict).
+Formats: ``text`` (a table for people), ``json``, ``github`` (workflow commands ``::error file=…,line=…::…`` that
+GitHub shows on the changed line of a pull request), ``gitlab`` (a Code Quality report with line and column, shown in
+a merge request). Paths are relative to the git repository that holds the project.
+
+Exit codes: 0 no errors (warnings allowed), 1 errors found (or warnings with --strict), 2 wrong usage.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
+import os
+import subprocess
 import sys
+from functools import cache
 from pathlib import Path
 
 from ..problems import DataError, Problem, errors, format_table
@@ -31,17 +41,103 @@ def collect_problems(root: Path) -> list[Problem]:
     return problems
 
 
-def print_problems(problems: list[Problem], fmt: str, out=None) -> None:
+def _escape_data(text: str) -> str:
+    # https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts (escapeData / escapeProperty)
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@cache
+def _repository_top(root: Path) -> Path | None:
+    try:
+        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return Path(result.stdout.strip()).resolve() if result.returncode == 0 else None
+
+
+def _repo_path(root: Path, file: str) -> str:
+    """A problem's file as CI sees it: relative to the git repository holding the project (the project may be a
+    sub-folder of it), else relative to the project."""
+    path, top = root / file, _repository_top(root)
+    if top is None or not path.exists():
+        return file  # not in a repository, or a generated page that is no file
+    return Path(os.path.relpath(path.resolve(), top)).as_posix()
+
+
+def cell_column(root: Path, problem: Problem) -> int | None:
+    """The character column (1-based) where the problem's CSV cell starts on its line, for an annotation."""
+    path = root / problem.file
+    if not (problem.row and problem.column and path.suffix == ".csv" and path.is_file()):
+        return None
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if problem.row > len(lines) or not lines:
+        return None
+    header = next(csv.reader(io.StringIO(lines[0])), [])
+    if problem.column not in header:
+        return None
+    index, line = header.index(problem.column), lines[problem.row - 1]
+    start, field, quoted = 0, 0, False
+    for position, char in enumerate(line):
+        if field == index:
+            return start + 1
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            field, start = field + 1, position + 1
+    return start + 1 if field == index else None
+
+
+def github_annotation(root: Path, p: Problem) -> str:
+    """``::error file=…,line=…,title=code::message``. GitHub shows it under that line of the pull request's diff;
+    the column is named in the message (the CSV header's name, the one office staff see in Excel)."""
+    level = "error" if p.is_error else "warning"
+    props = [f"file={_escape_property(_repo_path(root, p.file))}"]
+    if p.row:
+        props.append(f"line={p.row}")
+    props.append(f"title={_escape_property(p.code)}")
+    where = f"{p.column} 列:" if p.column and p.row else ""
+    return f"::{level} {','.join(props)}::{_escape_data(f'{where}{p.message}。{p.advice}')}"
+
+
+def gitlab_code_quality(root: Path, problems: list[Problem]) -> list[dict]:
+    """GitLab's Code Quality report (a subset of the Code Climate format), shown in the merge request."""
+    issues = []
+    for p in problems:
+        path = _repo_path(root, p.file)
+        fingerprint = hashlib.sha256(f"{path}|{p.row}|{p.column}|{p.code}|{p.detail}".encode()).hexdigest()
+        column = cell_column(root, p)
+        location = ({"path": path, "positions": {"begin": {"line": p.row, "column": column}}} if column
+                    else {"path": path, "lines": {"begin": p.row or 1}})  # fmt: skip
+        issues.append({
+            "description": f"{p.message}。{p.advice}",
+            "check_name": p.code,
+            "fingerprint": fingerprint,
+            "severity": "major" if p.is_error else "minor",
+            "location": location,
+        })  # fmt: skip
+    return issues
+
+
+def print_problems(problems: list[Problem], fmt: str, out=None, root: Path | None = None) -> None:
     out = out or sys.stdout
+    root = root or Path.cwd()
     if fmt == "json":
         json.dump({"errors": len(errors(problems)), "problems": [p.as_dict() for p in problems]}, out,
                   ensure_ascii=False, indent=2)  # fmt: skip
         out.write("\n")
     elif fmt == "github":
         for p in problems:
-            level = "error" if p.is_error else "warning"
-            location = f"file={p.file}" + (f",line={p.row}" if p.row else "")
-            out.write(f"::{level} {location},title={p.code}::{p.message}。{p.advice}\n")
+            out.write(github_annotation(root, p) + "\n")
+    elif fmt == "gitlab":
+        json.dump(gitlab_code_quality(root, problems), out, ensure_ascii=False, indent=2)
+        out.write("\n")
     else:
         if problems:
             out.write(format_table(problems) + "\n")
@@ -50,8 +146,13 @@ def print_problems(problems: list[Problem], fmt: str, out=None) -> None:
 
 
 def run(args) -> int:
-    problems = collect_problems(args.root.resolve())
-    print_problems(problems, args.format)
+    root = args.root.resolve()
+    problems = collect_problems(root)
+    if args.output:
+        with args.output.open("w", encoding="utf-8") as out:
+            print_problems(problems, args.format, out, root)
+    else:
+        print_problems(problems, args.format, root=root)
     failing = problems if args.strict else errors(problems)
     return 1 if failing else 0
 
@@ -59,6 +160,8 @@ def run(args) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("check", help="检查数据和页面,不生成网站")
     parser.add_argument("--root", type=Path, default=Path("."), help="项目文件夹(含 data/ 和 docs/)")
-    parser.add_argument("--format", choices=("text", "json", "github"), default="text")
+    parser.add_argument("--format", choices=("text", "json", "github", "gitlab"), default="text",
+                        help="text 表格;json;github 为 GitHub Actions 注释;gitlab 为 GitLab 代码质量报告")  # fmt: skip
+    parser.add_argument("--output", "-o", type=Path, help="写入文件而不是屏幕")
     parser.add_argument("--strict", action="store_true", help="提醒也视为错误")
     parser.set_defaults(func=run)
