@@ -53,8 +53,9 @@ diff: setup ## what changed since BASE in figures and sentences, for review: mak
 	@test -n "$(BASE)" || { echo "请指定比较基准,如 make diff BASE=main"; exit 2; }
 	$(BIN)/nianbao diff $(BASE) $(HEAD) $(if $(FORMAT),--format $(FORMAT)) $(if $(OUT),--output $(OUT))
 
-site: check ## check, then build the site into site/
+site: check ## check, then build the site into site/ and one PDF per edition into site/pdf/
 	$(BIN)/mkdocs build --strict
+	$(BIN)/nianbao pdf --allow-missing-browser
 
 serve: setup ## preview the site at http://127.0.0.1:8000, rebuilding on edits under data/ and docs/
 	$(BIN)/mkdocs serve

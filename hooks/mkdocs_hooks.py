@@ -19,6 +19,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from nianbao.preview import data_error_page, with_page_problems
+from nianbao.pdf import downloads as pdf_downloads
 from nianbao.problems import DataError, errors, format_table
 from nianbao.search_terms import initialize_segmenter, register_terms
 from nianbao.site import Site, front_matter_lines, order_navigation, template_dir_for
@@ -66,7 +67,7 @@ def on_config(config):
     _timed(register_terms, site.report.catalog)  # before the search plugin segments the pages
     _state["site"] = site
     _state["problems"] = []
-    config.extra["nianbao"] = {"park": site.park, "editions": site.report.years}
+    config.extra["nianbao"] = {"park": site.park, "editions": site.report.years, "pdf": pdf_downloads(site.report)}
     return config
 
 

@@ -2,6 +2,7 @@
 
 Prints the total build time, the share spent in the nianbao engine versus MkDocs itself, and the bytes (raw and
 gzipped) of HTML, JavaScript and CSS that a browser loads for a chart page, a text page and the home page.
+Then prints every edition's PDF (``nianbao pdf``) and reports seconds and bytes per edition.
 Budgets (see the README): engine under a tenth of the build, a chart page under 450 KB of gzipped JavaScript.
 """
 
@@ -42,6 +43,25 @@ def _sizes(data: bytes) -> tuple[int, int]:
     return len(data), len(gzip.compress(data, compresslevel=9, mtime=0))
 
 
+def pdf_bench(site: Path, root: Path, out) -> None:
+    """Seconds per edition PDF (browser start-up apart) and the PDF's size; a note instead when it cannot print."""
+    from .pdf.browser import BrowserMissing
+    from .pdf.writer import PdfError, build_pdfs
+
+    start = time.perf_counter()
+    try:
+        printed = build_pdfs(site, root)
+    except (BrowserMissing, PdfError) as exc:
+        out.write(f"PDF: not measured: {str(exc).splitlines()[0]}\n")
+        return
+    wall = time.perf_counter() - start
+    out.write(f"{'PDF per edition':<22}{'pages':>8}{'seconds':>10}{'bytes':>14}\n")
+    for p in printed:
+        out.write(f"{p.year:<22}{p.pages:>8}{p.seconds:>10.2f}{p.size:>14,}\n")
+    mean = sum(p.seconds for p in printed) / len(printed)
+    out.write(f"PDF: {len(printed)} editions in {wall:.2f} s incl. browser start, {mean:.2f} s per edition\n")
+
+
 def main() -> int:
     root = Path.cwd()
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,6 +94,7 @@ def main() -> int:
                 over.append(f"chart page JavaScript {w['js'][1]:,} B gz > {CHART_PAGE_JS_GZ_BUDGET:,} B")
         if share > ENGINE_SHARE_BUDGET:
             over.append(f"engine share {share:.1%} > {ENGINE_SHARE_BUDGET:.0%}")
+        pdf_bench(site, root, out)
         for line in over:
             out.write(f"OVER BUDGET: {line}\n")
         return 1 if over else 0

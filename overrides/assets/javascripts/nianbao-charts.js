@@ -3,7 +3,17 @@
 (function () {
   "use strict";
 
+  // Paper. Plotly.Plots.resize redraws after a timer, too late for the print layout: before printing, each chart is
+  // redrawn at once (relayout is synchronous) at a width that fits the printed column, in light colours, and put
+  // back afterwards. The print document of the PDF (data-nb-print-document) lays charts out at print width from
+  // the start and needs none of this.
+  var PRINT_WIDTH = "160mm"; // fits A4 and US Letter with the margins of print.css
+  var PRINT_GROUP_HEIGHT = 270; // px: the print document sets target charts two by two, two rows to a page
+  var printDocument = document.body.hasAttribute("data-nb-print-document");
+  var printing = false;
+
   function palette() {
+    if (printing || printDocument) return { fg: "#222", grid: "#d9d9d9" }; // paper is white, whatever the palette
     var style = getComputedStyle(document.body);
     var fg = style.getPropertyValue("--md-default-fg-color").trim() || "#222";
     var grid = style.getPropertyValue("--md-default-fg-color--lightest").trim() || "#ddd";
@@ -33,6 +43,9 @@
     var source = document.getElementById(el.getAttribute("data-nb-figure"));
     if (!source || typeof Plotly === "undefined") return;
     var figure = JSON.parse(source.textContent);
+    if (printDocument && el.closest(".nb-chart-group")) {
+      figure.layout = Object.assign({}, figure.layout, { height: PRINT_GROUP_HEIGHT }); // two rows to an A4 page
+    }
     Plotly.newPlot(el, figure.data, themed(figure.layout), {
       responsive: true,
       displaylogo: false,
@@ -60,6 +73,33 @@
     attributes: true,
     attributeFilter: ["data-md-color-scheme"]
   });
-  window.addEventListener("beforeprint", resizeAll);
-  window.addEventListener("afterprint", resizeAll);
+  function printWidth() {
+    var probe = document.createElement("div");
+    probe.style.cssText = "position:absolute;visibility:hidden;height:0;width:" + PRINT_WIDTH;
+    document.body.appendChild(probe);
+    var width = probe.getBoundingClientRect().width;
+    document.body.removeChild(probe);
+    return width;
+  }
+
+  function beforePrint() {
+    if (printDocument || printing) return;
+    printing = true;
+    var width = printWidth();
+    drawn.forEach(function (chart) {
+      Plotly.relayout(chart.el, Object.assign(themed(chart.layout), { width: width, autosize: false }));
+    });
+  }
+
+  function afterPrint() {
+    if (!printing) return;
+    printing = false;
+    drawn.forEach(function (chart) {
+      Plotly.relayout(chart.el, Object.assign(themed(chart.layout), { width: null, autosize: true }));
+    });
+    resizeAll();
+  }
+
+  window.addEventListener("beforeprint", beforePrint);
+  window.addEventListener("afterprint", afterPrint);
 })();
