@@ -18,8 +18,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
-from nianbao.preview import data_error_page, with_page_problems
 from nianbao.pdf import downloads as pdf_downloads
+from nianbao.preview import data_error_page, with_page_problems
 from nianbao.problems import DataError, errors, format_table
 from nianbao.search_terms import initialize_segmenter, register_terms
 from nianbao.site import Site, front_matter_lines, order_navigation, template_dir_for
