@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import tables
-from .catalog import Catalog, load_catalog
+from . import normalize, tables
+from .catalog import CATALOG_FILE, Catalog, load_catalog
 from .checks import check_report
 from .model import Edition, Figure, Report, SignedProject, Target
 from .problems import DataError, Problem, errors
@@ -20,21 +20,33 @@ EDITIONS_DIR = "data/editions"
 def load_report(root: Path) -> tuple[Report | None, list[Problem]]:
     """Everything that is wrong is returned at once; the report is None if an error was found."""
     root = Path(root)
+    data_dir = root / "data"
     problems: list[Problem] = []
-    park, found = load_yaml(root / "data" / "park.yml", "park", "data/park.yml")
+    park, found = _load_yaml_safely(data_dir / "park.yml", "park", "data/park.yml", data_dir)
     problems += found
-    catalog, found = load_catalog(root / "data" / "catalog.yml")
-    problems += found
+    found = normalize.check_yaml_file(data_dir / "catalog.yml", CATALOG_FILE, data_dir)
+    catalog, more = load_catalog(data_dir / "catalog.yml") if not found else (None, [])
+    problems += found + more
     editions: dict[int, Edition] = {}
     editions_dir = root / EDITIONS_DIR
-    folders = sorted(p for p in editions_dir.iterdir() if p.is_dir()) if editions_dir.is_dir() else []
-    if not folders:
+    folders = []
+    unsafe = normalize.unsafe_path(editions_dir, data_dir, EDITIONS_DIR)
+    if unsafe is not None:
+        problems.append(unsafe)
+    elif editions_dir.is_dir():
+        folders = sorted(p for p in editions_dir.iterdir() if p.is_dir() or p.is_symlink())
+    if not folders and unsafe is None:
         problems.append(Problem(EDITIONS_DIR, None, None, "file-missing", f"{EDITIONS_DIR}/<年份>/"))
     for folder in folders:
-        edition, found = _load_edition(folder, catalog)
+        unsafe = normalize.unsafe_path(folder, data_dir, f"{EDITIONS_DIR}/{folder.name}")
+        if unsafe is not None:
+            problems.append(unsafe)
+            continue
+        edition, found = _load_edition(folder, catalog, data_dir)
         problems += found
         if edition is not None:
             editions[edition.year] = edition
+    problems += normalize.check_pages(root / "docs", root)  # MkDocs reads them: refuse what it would fail on
     if catalog is None or park is None or errors(problems):
         return None, problems
     report = Report(root=root, park=park, catalog=catalog, editions=editions)
@@ -50,9 +62,17 @@ def load_report_or_raise(root: Path) -> tuple[Report, list[Problem]]:
     return report, problems
 
 
-def _load_edition(folder: Path, catalog: Catalog | None) -> tuple[Edition | None, list[Problem]]:
+def _load_yaml_safely(path: Path, schema: str, label: str, data_dir: Path) -> tuple[dict | None, list[Problem]]:
+    """load_yaml after the checks that must come before parsing: links, size, anchors and aliases."""
+    problems = normalize.check_yaml_file(path, label, data_dir)
+    return (None, problems) if problems else load_yaml(path, schema, label)
+
+
+def _load_edition(folder: Path, catalog: Catalog | None,
+                  data_dir: Path | None = None) -> tuple[Edition | None, list[Problem]]:  # fmt: skip
     label = f"{EDITIONS_DIR}/{folder.name}"
-    meta, problems = load_yaml(folder / "edition.yml", "edition", f"{label}/edition.yml")
+    data_dir = data_dir or folder.parent.parent
+    meta, problems = _load_yaml_safely(folder / "edition.yml", "edition", f"{label}/edition.yml", data_dir)
     if meta is None:
         return None, problems
     year = meta["year"]
@@ -65,11 +85,11 @@ def _load_edition(folder: Path, catalog: Catalog | None) -> tuple[Edition | None
         published=meta.get("published"),
         periods=tuple(meta.get("periods") or (year - 1, year)),
     )
-    figures, found = tables.read_table(folder / "figures.csv", tables.FIGURES, f"{label}/figures.csv")
+    figures, found = tables.read_table(folder / "figures.csv", tables.FIGURES, f"{label}/figures.csv", data_dir)
     problems += found
-    targets, found = tables.read_table(folder / "targets.csv", tables.TARGETS, f"{label}/targets.csv")
+    targets, found = tables.read_table(folder / "targets.csv", tables.TARGETS, f"{label}/targets.csv", data_dir)
     problems += found
-    projects, found = tables.read_table(folder / "projects.csv", tables.PROJECTS, f"{label}/projects.csv")
+    projects, found = tables.read_table(folder / "projects.csv", tables.PROJECTS, f"{label}/projects.csv", data_dir)
     problems += found
     for line, row in _rows(figures):
         fig = Figure(row["indicator"], int(row["period"]), row["breakdown"], Decimal(row["value"]),

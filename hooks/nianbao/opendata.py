@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from . import normalize
 from .model import Edition, Report
 from .numbers import NUMBER_TEXT
 
@@ -55,9 +56,9 @@ def excel_csv(rows: list[list[str]]) -> bytes:
 
 
 def published_csv(path: Path) -> bytes:
-    """A published CSV file of an edition, re-encoded for spreadsheets (same rows, same columns)."""
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        return excel_csv([row for row in csv.reader(f)])
+    """A published CSV file of an edition, re-encoded for spreadsheets (same rows, same columns), as the engine read
+    it: a GBK or UTF-16 source, full-width digits or padded cells are published normalised."""
+    return excel_csv(normalize.published_rows(path))
 
 
 def catalog_rows(report: Report) -> list[list[str]]:

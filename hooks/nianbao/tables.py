@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from . import normalize
 from .problems import Problem
 
 NUMBER = r"^-?\d+(\.\d+)?$"
@@ -93,51 +94,48 @@ PROJECTS = TableSpec(
         },
         strict=True,
     ),
+    "duplicate-project",
+    ("name", "company"),
 )
 
 _CHECK_CODES = {"not_nullable": "missing-value", "column_in_dataframe": "missing-column"}
 
 
-def read_table(path: Path, spec: TableSpec, label: str) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """Return the rows that passed (index = line number in the file) and the problems of the others."""
-    if not path.is_file():
-        return None, [Problem(label, None, None, "file-missing", label)]
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
-    except UnicodeDecodeError:
-        return None, [Problem(label, None, None, "file-unreadable", "文件不是 UTF-8 编码")]
-    except pd.errors.ParserError as exc:
-        # "Expected 6 fields in line 11, saw 7": usually a number typed with a thousands separator (1,045).
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if match:
-            expected, line, saw = (int(g) for g in match.groups())
-            detail = f"第{line}行有{saw}个字段,表头只有{expected}列(数字中是否带了千分位逗号?)"
-            return None, [Problem(label, line, None, "file-unreadable", detail)]
-        return None, [Problem(label, None, None, "file-unreadable", "CSV 格式无法解析")]
-    except pd.errors.EmptyDataError:
-        return None, [Problem(label, None, None, "file-unreadable", "文件是空的")]
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame.apply(lambda col: col.str.strip()).replace("", None)
-    frame.index = frame.index + 2  # line numbers: the header is line 1
-    problems: list[Problem] = []
-    bad_rows: set[int] = set()
+def read_table(path: Path, spec: TableSpec, label: str,
+               data_dir: Path | None = None) -> tuple[pd.DataFrame | None, list[Problem]]:  # fmt: skip
+    """Return the rows that passed (index = line number in the file) and the problems of the others.
+
+    Bytes are decoded, split and normalised by ``normalize.read_csv`` (encodings, full-width digits, spaces, blank
+    rows …); pandera then validates the shape of what it returns.
+    """
+    table, problems = normalize.read_csv(path, label, tuple(spec.schema.columns), data_dir)
+    if table is None:
+        return None, problems
+    frame = pd.DataFrame([cells for _, cells in table.rows], columns=table.header,
+                         index=[line for line, _ in table.rows], dtype=str)  # fmt: skip
+    frame = frame.replace("", None)
+    bad_rows: set[int] = set(table.bad_lines)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             spec.schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         for case in exc.failure_cases.itertuples(index=False):
-            problems.append(_problem_from_case(case, label))
+            problem = _problem_from_case(case, label)
+            if problem.row in table.bad_lines and problem.code != "missing-column":
+                continue  # already reported by the reader (a number too long, a control character …)
+            problems.append(problem)
             if case.index is not None and not pd.isna(case.index):
                 bad_rows.add(int(case.index))
     if any(p.code in ("missing-column", "extra-column") for p in problems):
         return None, problems
     if spec.key:
-        dup = frame.duplicated(subset=list(spec.key), keep="first")
-        for line in frame.index[dup]:
+        keyed = frame.drop(index=sorted(bad_rows & set(frame.index)))
+        dup = keyed.duplicated(subset=list(spec.key), keep="first")
+        for line in keyed.index[dup]:
             problems.append(Problem(label, int(line), ",".join(spec.key), spec.duplicate_code))
             bad_rows.add(int(line))
-    return frame.drop(index=sorted(bad_rows)), problems
+    return frame.drop(index=sorted(bad_rows & set(frame.index))), problems
 
 
 def _problem_from_case(case, label: str) -> Problem:
