@@ -114,7 +114,8 @@ class ChartMaker:
                 "x": [str(f.period) for f in series],
                 "y": [float(f.value) for f in series],
                 "marker": {"color": PALETTE[n % len(PALETTE)]},
-                "hovertemplate": f"%{{y:.{ind.decimals}f}}{plotly_text(ind.unit)}<extra>{plotly_text(ind.name)}</extra>",
+                # The name by reference: Plotly would read "%{…}" inside a name written into the template.
+                "hovertemplate": f"%{{y:.{ind.decimals}f}}{plotly_text(ind.unit)}<extra>%{{fullData.name}}</extra>",
             }
             if kind == "line":
                 trace["mode"] = "lines+markers"

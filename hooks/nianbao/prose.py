@@ -6,6 +6,7 @@ imports. A function that cannot find its figure records a located problem instea
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +26,26 @@ UNIT_WORDS = (
     "个百分点", "亿美元", "万美元", "亿元", "万元", "元", "万平方米", "平方米", "平方公里", "公顷", "亩", "万人", "人次",
     "人", "个", "家", "条", "起", "盏", "公里", "米", "项", "次", "件", "户", "宗", "吨", "倍", "%", "％",
 )  # fmt: skip
+# Raw HTML a page must not carry: it could run script or send readers elsewhere. Pages get charts and tables from the
+# block functions; the site's Content-Security-Policy blocks all of these as well (defence in depth).
+UNSAFE_HTML = re.compile(
+    r"<\s*(?:script|iframe|frame|frameset|object|embed|applet|base|meta|link)\b"  # elements
+    r"|<[^>]*?[\s/\"']on[a-z]+\s*="  # event-handler attributes: onerror=, onload= …
+    r"|(?:java|vb)script\s*:|data\s*:\s*text/html",  # script URLs
+    re.I,
+)
+# Link targets, where the browser decodes character references and drops spaces: "&#106;ava script:" is a script URL.
+LINK_TARGET = re.compile(
+    r"\]\(\s*<?([^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(\S+)"  # Markdown links and reference definitions
+    r"|(?:href|src|action|formaction|data)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)",  # HTML attributes
+    re.I,
+)
+SCRIPT_URL = re.compile(r"^(?:(?:java|vb)script:|data:text/html)")
+
+
+# A bound on arithmetic in pages: a page computes nothing big (figures come from the functions), so `9**99999999` or
+# `"x" * 10**9` is an attempt to stall the build.
+MAX_POWER, MAX_BASE, MAX_BITS, MAX_REPEAT = 100, 10**6, 4096, 10_000
 HAND_TYPED = re.compile(r"(?<![0-9A-Za-z０-９._])([0-9０-９][0-9０-９.,，．]*\s*(?:" + "|".join(map(re.escape, UNIT_WORDS)) + "))")
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
@@ -46,6 +67,47 @@ def lint_hand_typed_figures(source: str, label: str, line_offset: int = 0) -> li
     return problems
 
 
+def lint_unsafe_html(source: str, label: str, line_offset: int = 0) -> list[Problem]:
+    """Script elements, event handlers and script URLs in a page's own text (outside {{ … }}, whose output is
+    escaped). Character references are decoded in link targets only: elsewhere they show as the characters."""
+    blanked = JINJA_SPAN.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+    problems = []
+    for lineno, line in enumerate(blanked.splitlines(), start=1):
+        found = [match.group(0) for match in UNSAFE_HTML.finditer(line)]
+        for match in LINK_TARGET.finditer(line):
+            target = next(g for g in match.groups() if g is not None).strip("\"'")
+            if SCRIPT_URL.match(re.sub(r"[\x00-\x20]", "", html.unescape(target)).lower()) and not found:
+                found.append(target)
+        for text in found:
+            problems.append(Problem(label, lineno + line_offset, None, "prose-unsafe-html", text[:40]))
+    return problems
+
+
+class ProseSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox (no attribute access to Python internals, no mutation), without any template loader
+    (no ``include``/``import``/``extends``: no file access) and with bounded ``**`` and ``*``."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def get_template(self, *args, **kwargs):
+        raise jinja2.exceptions.SecurityError("页面中不能引用其他模板或文件(include、import、extends)")
+
+    select_template = get_or_select_template = get_template
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and not (isinstance(right, (int, float)) and abs(right) <= MAX_POWER
+                                     and isinstance(left, (int, float)) and abs(left) <= MAX_BASE):  # fmt: skip
+            raise jinja2.exceptions.SecurityError(f"乘方的底数或指数过大(指数最大 {MAX_POWER})")
+        if operator == "*" and isinstance(left, int) and isinstance(right, int):
+            if left.bit_length() + right.bit_length() > MAX_BITS:
+                raise jinja2.exceptions.SecurityError("乘积过大")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
+                    raise jinja2.exceptions.SecurityError("重复的内容过长")
+        return super().call_binop(context, operator, left, right)
+
+
 def _template_line() -> int | None:
     """The line of the page being rendered that called the current function (Jinja keeps a line map per frame)."""
     frame = sys._getframe(1)
@@ -63,7 +125,7 @@ class PageRenderer:
     def __init__(self, report: Report, template_dir):
         self.report = report
         self.blocks_env = template_environment(template_dir)
-        self.sandbox = ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+        self.sandbox = ProseSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
 
     def render(self, source: str, label: str, edition: Edition | None, link: Link, chart_prefix: str,
                line_offset: int = 0) -> RenderedPage:  # fmt: skip
@@ -72,6 +134,7 @@ class PageRenderer:
         blocks = Blocks(facts, self.blocks_env, link, chart_prefix)
         page = RenderedPage(markdown="")
         page.problems += lint_hand_typed_figures(source, label, line_offset)
+        page.problems += lint_unsafe_html(source, label, line_offset)
 
         def located(fn):
             def call(*args, **kwargs):
@@ -82,7 +145,7 @@ class PageRenderer:
                     page.problems.append(Problem(label, (line or 0) + line_offset or None, None,
                                                  "prose-missing-figure", str(exc)))  # fmt: skip
                     return "【缺数】"
-                except (TypeError, ValueError) as exc:
+                except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
                     line = _template_line()
                     page.problems.append(Problem(label, (line or 0) + line_offset or None, None,
                                                  "prose-unknown-function", f"{fn.__name__}:{exc}"))  # fmt: skip
@@ -117,7 +180,14 @@ class PageRenderer:
             page.problems.append(Problem(label, line + line_offset if line else None, None,
                                          "prose-unknown-function", str(exc.message)))  # fmt: skip
         except jinja2.exceptions.SecurityError as exc:
-            page.problems.append(Problem(label, None, None, "prose-unknown-function", str(exc)))
+            line = _error_line(exc)
+            page.problems.append(Problem(label, line + line_offset if line else None, None,
+                                         "prose-unknown-function", str(exc)))  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 — a page must never stop the build with a traceback
+            # 1/0, unbounded recursion, a range too big, a Jinja internal error …: located, never a traceback.
+            line = _error_line(exc)
+            page.problems.append(Problem(label, line + line_offset if line else None, None,
+                                         "prose-unknown-function", f"{type(exc).__name__}:{exc}"[:200]))  # fmt: skip
         page.uses_charts = blocks.uses_charts
         return page
 

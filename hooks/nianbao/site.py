@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from .blocks import DOWNLOADS_PAGE, REVISIONS_PAGE, TARGETS_PAGE, indicator_page_path
+from .escape import front_matter_text, markdown_text
 from .loader import load_report_or_raise
 from .model import Edition
 from .opendata import downloads
@@ -49,7 +50,8 @@ class Site:
         }
         for ind in self.report.catalog.indicators.values():
             pages[indicator_page_path(ind.id)] = (
-                f"---\ntitle: {ind.name}\n---\n\n# {ind.name}\n\n{{{{ indicator_detail(\"{ind.id}\") }}}}\n"
+                f"---\ntitle: {front_matter_text(ind.name)}\n---\n\n# {markdown_text(ind.name)}\n\n"
+                f"{{{{ indicator_detail(\"{ind.id}\") }}}}\n"  # names are data: escaped, never parsed as syntax
             )
         return pages
 
