@@ -4,4 +4,4 @@ A module defines ``register(subparsers)`` which adds its parser and sets ``func`
 Add a new command by writing its module and naming it in ``COMMANDS``.
 """
 
-COMMANDS = ("check", "diff", "new_edition", "export_xlsx", "import_xlsx", "pdf")
+COMMANDS = ("check", "build", "diff", "new_edition", "export_xlsx", "import_xlsx", "pdf")

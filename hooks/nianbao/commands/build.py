@@ -1,0 +1,31 @@
+"""``nianbao build``: build the site atomically — a failed build leaves the previous ``site/`` exactly as it was.
+
+Runs ``python -m mkdocs build`` into a temporary folder next to ``site/`` and swaps it in only on success (see
+``nianbao.publish``). ``make site`` uses it. Exit codes: 0 built and published, 1 the build failed (site/ untouched).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .. import publish
+
+
+def run(args) -> int:
+    root = args.root.resolve()
+    code = publish.build(root, args.site_dir, strict=args.strict)
+    site = (root / args.site_dir) if not args.site_dir.is_absolute() else args.site_dir
+    if code == 0:
+        sys.stderr.write(f"网站已生成并发布到 {site}。\n")
+        return 0
+    sys.stderr.write(f"网站没有生成,{site} 保持原样(上一次成功生成的版本)。请按上面的提示修改后重试。\n")
+    return 1
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("build", help="生成网站:先在临时文件夹中生成,成功后才替换 site/")
+    parser.add_argument("--root", type=Path, default=Path("."), help="项目文件夹(含 mkdocs.yml、data/ 和 docs/)")
+    parser.add_argument("--site-dir", type=Path, default=Path("site"), help="发布到的文件夹(默认 site)")
+    parser.add_argument("--strict", action="store_true", help="有提醒也不发布(make site 使用)")
+    parser.set_defaults(func=run)
