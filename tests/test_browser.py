@@ -69,6 +69,10 @@ def test_charts_follow_dark_mode_and_fit_a_phone(browser, sample_site, serve):
         charts = _chart_report(page)
         assert charts and all(c["traces"] > 0 for c in charts)
         fonts.setdefault(scheme, charts[0]["font"])
+        # Headline cards share rows: two to a row on a phone, all four in one row on a desktop.
+        tops = page.evaluate("() => [...document.querySelectorAll('.nb-cards > li')].map(li => li.getBoundingClientRect().top)")
+        per_row = max(tops.count(top) for top in tops)
+        assert per_row == (2 if width == 390 else len(tops)), (width, tops)
         if width == 390:
             assert all(c["width"] <= 390 for c in charts)
             assert page.evaluate("document.documentElement.scrollWidth") <= 390

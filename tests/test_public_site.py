@@ -133,11 +133,14 @@ def test_chinese_search_finds_the_right_pages(browser, sample_site, serve):
     page = browser.new_page()
     page.goto(serve(sample_site) + "index.html")
     page.wait_for_function("() => document.querySelector('.md-search__input') !== null")
+    counted = "() => { const m = document.querySelector('.md-search-result__meta'); return m && /\\d+/.test(m.textContent); }"
     for query, expected in SEARCHES:
+        # Empty the box first and wait for the count to go, so the results read below are this query's, not the last's.
+        page.fill(".md-search__input", "")
+        page.wait_for_function(f"() => !({counted})()", timeout=15000)
         page.fill(".md-search__input", query)
         page.locator(".md-search__input").press("End")
-        page.wait_for_function("q => { const m = document.querySelector('.md-search-result__meta');"
-                               " return m && /\\d+/.test(m.textContent); }", arg=query, timeout=15000)  # fmt: skip
+        page.wait_for_function(counted, timeout=15000)
         hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.slice(0, 5).map(a => a.href)")
         titles = page.eval_on_selector_all(".md-search-result__item > a",
                                            "els => els.slice(0, 5).map(a => a.innerText.replaceAll('\\u200b', ''))")  # fmt: skip
