@@ -19,21 +19,17 @@ HALF = Decimal("0.5")
 SLIP_LOW, SLIP_HIGH = Decimal(2000), Decimal(50000)
 
 
-def check_report(report: Report) -> list:
+def check_report(report: Report, complete: bool = True) -> list:
+    """Every domain problem of every edition.
+
+    ``complete=False`` means rows were dropped for shape errors (a value that is not a number …): then only the checks
+    that look at one row at a time run, so the office sees those problems in the same round, while sums and derived
+    rates, which a dropped row would falsify, wait for the shape errors to be fixed.
+    """
+    checks = ROW_CHECKS + (TABLE_CHECKS if complete else ())
     problems = []
     for edition in report.editions.values():
-        for check in (
-            check_known_indicators,
-            check_breakdowns,
-            check_periods,
-            check_negative_counts,
-            check_dimension_totals,
-            check_indicator_parts,
-            check_derived_figures,
-            check_unit_slips,
-            check_targets,
-            check_projects,
-        ):
+        for check in checks:
             problems.extend(check(report, edition))
     return problems
 
@@ -183,3 +179,10 @@ def check_projects(report: Report, edition: Edition) -> Iterator:
 def _at(edition: Edition, fig: Figure, column: str, code: str, detail: str):
 
     return Problem(_figures_file(edition), fig.row, column, code, detail)
+
+
+# Checks that judge a row on its own (or, for unit slips, a pair of rows that are both present): safe on a partial
+# table. Checks that add up or derive across rows: only on complete tables.
+ROW_CHECKS = (check_known_indicators, check_breakdowns, check_periods, check_negative_counts, check_unit_slips,
+              check_targets, check_projects)  # fmt: skip
+TABLE_CHECKS = (check_dimension_totals, check_indicator_parts, check_derived_figures)

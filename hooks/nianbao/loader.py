@@ -47,10 +47,11 @@ def load_report(root: Path) -> tuple[Report | None, list[Problem]]:
         if edition is not None:
             editions[edition.year] = edition
     problems += normalize.check_pages(root / "docs", root)  # MkDocs reads them: refuse what it would fail on
-    if catalog is None or park is None or errors(problems):
+    if catalog is None or park is None:
         return None, problems
     report = Report(root=root, park=park, catalog=catalog, editions=editions)
-    problems += check_report(report)
+    shape_errors = bool(errors(problems))
+    problems += check_report(report, complete=not shape_errors)
     return (None if errors(problems) else report), problems
 
 

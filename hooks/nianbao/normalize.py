@@ -32,9 +32,12 @@ from pathlib import Path
 import yaml
 
 from .problems import Problem
+from .yamlfiles import SAFE_LOADER
 
 # A park's figures.csv is a few kilobytes; the sample's largest file is under 10 KB. Anything this big is not a report.
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# The deepest report file (catalog: indicators → id → chart → …) has five levels; Python's loader recurses per level.
+MAX_YAML_DEPTH = 20
 MAX_LABEL = 40  # characters of a cell quoted back in a message
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -135,11 +138,32 @@ def check_yaml_file(path: Path, label: str, data_dir: Path | None = None) -> lis
     data, problems = read_bytes(path, label, data_dir)
     if data is None:
         return [] if problems and problems[0].code == "file-missing" else problems
+    # libyaml's event stream is flat and never recurses, so the checks below are safe on any input; the loader that
+    # comes after them recurses once per level of nesting.
+    frames: list[set | None] = []  # per open mapping: the keys seen so far; None for a sequence
+    expecting_key: list[bool] = []
     try:
-        for event in yaml.parse(data.decode("utf-8-sig")):
+        for event in yaml.parse(data.decode("utf-8-sig"), Loader=SAFE_LOADER):
+            line = event.start_mark.line + 1 if event.start_mark else None
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 1 if event.start_mark else None
                 return [Problem(label, line, None, "yaml-unsafe", "&" + str(event.anchor))]
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frames.pop()
+                expecting_key.pop()
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                continue
+            if frames and frames[-1] is not None:  # a node inside a mapping: a key or a value, in turn
+                if expecting_key[-1] and isinstance(event, yaml.ScalarEvent):
+                    if event.value in frames[-1]:
+                        return [Problem(label, line, None, "yaml-duplicate-key", event.value)]
+                    frames[-1].add(event.value)
+                expecting_key[-1] = not expecting_key[-1]
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(frames) >= MAX_YAML_DEPTH:
+                    return [Problem(label, line, None, "yaml-too-deep", str(MAX_YAML_DEPTH))]
+                frames.append(set() if isinstance(event, yaml.MappingStartEvent) else None)
+                expecting_key.append(True)
     except (UnicodeDecodeError, yaml.YAMLError):
         return []  # reported, with its line, by the YAML loader itself
     return []

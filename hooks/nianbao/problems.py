@@ -46,6 +46,9 @@ CODES: dict[str, tuple[str, str, str]] = {
     "file-too-large": (ERROR, "文件过大({detail})", "年报数据通常只有几十 KB,上限 2 MB;检查是否放错了文件"),
     "file-symlink": (ERROR, "{detail} 是符号链接,不予读取", "把真实文件放在 data/ 下;符号链接可能把本机任何文件发布出去"),
     "yaml-unsafe": (ERROR, "YAML 中使用了锚点或别名({detail})", "直接写出内容,不要用 & 和 * 引用别处的内容"),
+    "yaml-invalid-date": (ERROR, "日期“{detail}”不存在", "按 年-月-日 填写实际的日期,如 2025-01-20"),
+    "yaml-duplicate-key": (ERROR, "“{detail}”在同一层级写了两次,后一处会悄悄覆盖前一处", "删除或合并重复的一项"),
+    "yaml-too-deep": (ERROR, "YAML 嵌套超过 {detail} 层", "年报配置最多嵌套五六层;检查是否多写了括号或缩进"),
     "encoding-converted": (
         WARNING,
         "文件是 {detail} 编码,已转换后读取",
