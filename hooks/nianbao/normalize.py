@@ -31,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from .frontmatter import read_front_matter
 from .problems import Problem
 from .yamlfiles import SAFE_LOADER
 
@@ -479,6 +480,10 @@ def check_pages(docs_dir: Path, root: Path) -> list[Problem]:
                     line = data.count(b"\n", 0, exc.start) + 1
                     guess = "GBK/GB18030" if not _mostly_utf8(data) and _decodes(data, "gb18030") else "未知编码"
                     problems.append(Problem(label, line, None, "page-not-utf8", guess))
+                    continue
+                front = read_front_matter(data.decode("utf-8"))
+                if front.error:  # MkDocs would publish the block as text and lose the page's title
+                    problems.append(Problem(label, front.error_line, None, "front-matter-invalid", front.error))
         dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
     return problems
 

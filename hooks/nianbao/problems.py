@@ -101,6 +101,16 @@ CODES: dict[str, tuple[str, str, str]] = {
         "正文中手写了数字“{detail}”",
         "改用 value()/growth() 等函数从数据取数;不是统计数字的,用 literal(\"…\") 包起来",
     ),
+    "prose-placeholder": (
+        WARNING,
+        "页面中还有没写完的占位文字“{detail}”",
+        "把“【待填写…】”换成正文;全部换完后 make site 才能通过",
+    ),
+    "front-matter-invalid": (
+        ERROR,
+        "页面开头的 --- 设置块不是有效的 YAML:{detail}",
+        "检查 --- 与 --- 之间的写法,如 title: 2025年工作总结(冒号后加空格);不需要时整块删除",
+    ),
 }
 
 

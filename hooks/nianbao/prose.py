@@ -48,6 +48,8 @@ SCRIPT_URL = re.compile(r"^(?:(?:java|vb)script:|data:text/html)")
 MAX_POWER, MAX_BASE, MAX_BITS, MAX_REPEAT = 100, 10**6, 4096, 10_000
 HAND_TYPED = re.compile(r"(?<![0-9A-Za-z０-９._])([0-9０-９][0-9０-９.,，．]*\s*(?:" + "|".join(map(re.escape, UNIT_WORDS)) + "))")
 JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+# What `nianbao new-edition` writes where the office still has to write (templates/*.md, newedition.py).
+PLACEHOLDER = re.compile(r"【待填写[^】\n]*】?")
 
 
 @dataclass
@@ -65,6 +67,15 @@ def lint_hand_typed_figures(source: str, label: str, line_offset: int = 0) -> li
         for match in HAND_TYPED.finditer(line):
             problems.append(Problem(label, lineno + line_offset, None, "prose-hand-typed-figure", match.group(1)))
     return problems
+
+
+def lint_placeholders(source: str, label: str, line_offset: int = 0) -> list[Problem]:
+    """The new-edition templates' 【待填写…】 marks left in a page: a strict build (``make site``) must not publish them."""
+    return [
+        Problem(label, lineno + line_offset, None, "prose-placeholder", match.group(0)[:40])
+        for lineno, line in enumerate(source.splitlines(), start=1)
+        for match in PLACEHOLDER.finditer(line)
+    ]
 
 
 def lint_unsafe_html(source: str, label: str, line_offset: int = 0) -> list[Problem]:
@@ -135,6 +146,7 @@ class PageRenderer:
         page = RenderedPage(markdown="")
         page.problems += lint_hand_typed_figures(source, label, line_offset)
         page.problems += lint_unsafe_html(source, label, line_offset)
+        page.problems += lint_placeholders(source, label, line_offset)
 
         def located(fn):
             def call(*args, **kwargs):

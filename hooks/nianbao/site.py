@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .blocks import DOWNLOADS_PAGE, REVISIONS_PAGE, TARGETS_PAGE, indicator_page_path
 from .escape import front_matter_text, markdown_text
+from .frontmatter import read_front_matter
 from .loader import load_report_or_raise
 from .model import Edition
 from .opendata import downloads
@@ -89,13 +90,9 @@ def page_problems(pages: list[RenderedPage]) -> list[Problem]:
 
 
 def front_matter_lines(raw: str) -> int:
-    """Lines taken by a YAML front matter block, so prose problems point at the line in the file."""
-    if not raw.startswith("---"):
-        return 0
-    end = raw.find("\n---", 3)
-    if end < 0:
-        return 0
-    return raw.count("\n", 0, end) + 2
+    """Lines taken by a YAML front matter block (and the blank lines MkDocs drops after it), so prose problems point
+    at the line in the file."""
+    return read_front_matter(raw).lines
 
 
 def order_navigation(items: list) -> None:
