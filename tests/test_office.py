@@ -355,6 +355,28 @@ def test_edited_workbook_errors_are_reported_by_sheet_and_cell(sample, tmp_path,
         (3, "invalid-number"), (12, "missing-value")}  # fmt: skip
 
 
+def test_import_checks_the_pages_that_quote_the_data(sample, tmp_path, capsys):
+    """A row the data checks can do without, but a page quotes: the import reports the page's line, as check does."""
+    book_path = _export(sample, 2024, tmp_path / "w.xlsx")
+    book = load_workbook(book_path)
+    ws = book["数据"]
+    col = {c.value: c.column_letter for c in ws[1]}
+    header = [c.value for c in ws[1]]
+    key = (header.index("指标代码"), header.index("时期"), header.index("分组"))
+    row = next(r[0].row for r in ws.iter_rows(min_row=2)
+               if (r[key[0]].value, str(r[key[1]].value), r[key[2]].value) == ("revenue", "2024", "电子信息"))  # fmt: skip
+    ws.delete_rows(row)
+    book.save(book_path)
+    summary = (sample / "docs/2024/summary.md").read_text(encoding="utf-8").splitlines()
+    quoting = {n for n, line in enumerate(summary, start=1) if 'value("revenue", breakdown="电子信息")' in line}
+    assert quoting and col
+    capsys.readouterr()
+    assert main(["import-xlsx", str(book_path), "--root", str(sample), "--check"]) == 1
+    located = _located(capsys.readouterr().out)
+    assert {where for where, code in located.items() if code == "prose-missing-figure"} == {
+        f"docs/2024/summary.md:{n}" for n in quoting}  # fmt: skip
+
+
 def test_import_again_after_fixing_the_listed_cells(sample, tmp_path, capsys):
     """Import, fix what it lists in the same workbook, import again: not taken for someone else's change. Restoring
     every edited cell gives back the original files, byte for byte (the blank row inserted in the sheet is skipped)."""

@@ -14,7 +14,7 @@ from .frontmatter import read_front_matter
 from .loader import load_report_or_raise
 from .model import Edition
 from .opendata import downloads
-from .problems import Problem
+from .problems import DataError, Problem
 from .prose import Link, PageRenderer, RenderedPage
 from .vendor import IFRAME_WORKER_SITE_PATH, SITE_PATH, iframe_worker_shim, plotly_bundle
 
@@ -87,6 +87,27 @@ class Site:
 
 def page_problems(pages: list[RenderedPage]) -> list[Problem]:
     return [p for page in pages for p in page.problems]
+
+
+def collect_problems(root: Path, template_dir: Path | None = None) -> list[Problem]:
+    """Check the data, then render every page (written and generated) to check the prose, without building.
+
+    One sentence may call a missing figure three times (value, growth, completion): each problem is listed once.
+    """
+    try:
+        site = Site(root, template_dir)
+    except DataError as exc:
+        return exc.problems
+    problems = list(site.warnings)
+    docs = Path(root) / "docs"
+    pages = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
+    for src, raw in pages.items():
+        offset = front_matter_lines(raw)
+        body = "\n".join(raw.splitlines()[offset:]) if offset else raw
+        problems += site.render_page(src, body, lambda target: target, offset).problems
+    for src, body in site.generated_pages().items():
+        problems += site.render_page(src, body, lambda target: target).problems
+    return list(dict.fromkeys(problems))
 
 
 def front_matter_lines(raw: str) -> int:

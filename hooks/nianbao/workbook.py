@@ -42,7 +42,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .catalog import Catalog
 from .csvfiles import COLUMNS, CsvFile, csv_bytes, csv_text, fingerprint, read_csv_file
-from .loader import EDITIONS_DIR, load_report
+from .loader import EDITIONS_DIR
 from .opendata import FIGURE_HEADERS, PROJECT_HEADERS, TARGET_HEADERS, _normalised_zip
 from .problems import Problem, errors
 from .tables import MEASURES, PROJECT_STATUSES, QUALIFIERS, STATUSES
@@ -615,13 +615,18 @@ def plan_import(root: Path, year: int, fingerprints: dict[str, str], sheets: lis
 
 def check_import(root: Path, year: int, texts: dict[str, bytes], lines: dict[str, dict[int, int]],
                  sheets: list[SheetData]) -> list[Located]:  # fmt: skip
-    """Run every data check on a scratch copy of data/ holding the new files; place each problem on its cell."""
+    """Run every check of ``nianbao check`` (data, then the pages that quote it) on a scratch copy of the project
+    holding the new files; place each problem of the workbook's files on its cell."""
+    from .site import collect_problems, template_dir_for  # the site layer renders pages; needed only here
+
     with tempfile.TemporaryDirectory(prefix="nianbao-import-") as scratch:
         shutil.copytree(Path(root) / "data", Path(scratch) / "data", symlinks=True)
+        if (Path(root) / "docs").is_dir():
+            shutil.copytree(Path(root) / "docs", Path(scratch) / "docs", symlinks=True)
         folder = edition_dir(Path(scratch), year)
         for name, data in texts.items():
             (folder / name).write_bytes(data)
-        _, problems = load_report(Path(scratch))
+        problems = collect_problems(Path(scratch), template_dir_for(Path(root)))
     return [locate(p, year, lines, sheets) for p in problems]
 
 
@@ -706,7 +711,7 @@ def import_workbook(path: Path, root: Path, edition: int | None = None, write: b
     year, fingerprints, sheets = read_workbook(Path(path), edition)
     progress(f"{year} 年报:" + ",".join(f"{s.layout.title} {len(s.rows)} 行" for s in sheets))
     texts, lines, changed = plan_import(root, year, fingerprints, sheets, force)
-    progress("检查数据(与生成网站时的检查相同)…")
+    progress("检查数据和引用数据的页面(与 nianbao check 和生成网站时的检查相同)…")
     located = check_import(root, year, texts, lines, sheets)
     if write and changed:
         progress("写入 " + "、".join(f"{EDITIONS_DIR}/{year}/{name}" for name in changed))

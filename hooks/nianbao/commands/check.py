@@ -19,26 +19,8 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from ..problems import DataError, Problem, errors, format_table
-from ..site import Site, front_matter_lines
-
-
-def collect_problems(root: Path) -> list[Problem]:
-    """Check the data, then render every page (written and generated) to check the prose, without building."""
-    try:
-        site = Site(root)
-    except DataError as exc:
-        return exc.problems
-    problems = list(site.warnings)
-    docs = root / "docs"
-    pages = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
-    for src, raw in pages.items():
-        offset = front_matter_lines(raw)
-        body = "\n".join(raw.splitlines()[offset:]) if offset else raw
-        problems += site.render_page(src, body, lambda target: target, offset).problems
-    for src, body in site.generated_pages().items():
-        problems += site.render_page(src, body, lambda target: target).problems
-    return problems
+from ..problems import Problem, errors, format_table
+from ..site import collect_problems
 
 
 def _escape_data(text: str) -> str:
