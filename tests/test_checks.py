@@ -381,9 +381,12 @@ def test_cli_reports_errors_of_several_files_together(tmp_path, capsys):
 
 
 def test_cli_github_annotations(tmp_path, capsys):
-    assert main(["check", "--root", str(make_project(tmp_path, "negative-count")), "--format", "github"]) == 1
+    root = make_project(tmp_path, "negative-count")
+    assert main(["check", "--root", str(root), "--format", "github"]) == 1
     out = capsys.readouterr().out
-    assert out.startswith(f"::error file={F24},line=15,title=negative-count::")
+    line15 = (root / F24).read_text(encoding="utf-8").splitlines()[14]
+    column = len(",".join(line15.split(",")[:3])) + 2  # the value cell starts after three fields and their commas
+    assert out.startswith(f"::error file={F24},line=15,col={column},title=negative-count::")
 
 
 def test_cli_warning_passes_unless_strict(tmp_path, capsys):

@@ -182,12 +182,12 @@ def _broken_project(tmp_path):
 
 
 def test_check_github_format_annotates_the_line(tmp_path):
-    project, line_no, _ = _broken_project(tmp_path)
+    project, line_no, column = _broken_project(tmp_path)
     result = subprocess.run([sys.executable, "-m", "nianbao.cli", "check", "--format", "github"], cwd=project,
                             capture_output=True, text=True)  # fmt: skip
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"::error file=data/editions/2024/figures.csv,line={line_no},title=invalid-number::"
+        f"::error file=data/editions/2024/figures.csv,line={line_no},col={column},title=invalid-number::"
         "value 列:“12亿”不是数字。只填数字,不要带单位、百分号或千分位逗号"
     ]
 
@@ -199,7 +199,7 @@ def test_check_github_format_paths_are_relative_to_the_repository(tmp_path):
     for cwd, root in ((tmp_path, "park"), (project / "docs", "..")):
         result = subprocess.run([sys.executable, "-m", "nianbao.cli", "check", "--root", root, "--format", "github"],
                                 cwd=cwd, capture_output=True, text=True)  # fmt: skip
-        assert result.stdout.startswith(f"::error file=park/data/editions/2024/figures.csv,line={line_no},")
+        assert result.stdout.startswith(f"::error file=park/data/editions/2024/figures.csv,line={line_no},col=")
 
 
 def test_check_github_format_escapes_workflow_command_characters(tmp_path):

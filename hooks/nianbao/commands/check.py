@@ -1,6 +1,6 @@
 """``nianbao check``: validate all data and prose without building.
 
-Formats: ``text`` (a table for people), ``json``, ``github`` (workflow commands ``::error file=…,line=…::…`` that
+Formats: ``text`` (a table for people), ``json``, ``github`` (workflow commands ``::error file=…,line=…,col=…::…`` that
 GitHub shows on the changed line of a pull request), ``gitlab`` (a Code Quality report with line and column, shown in
 a merge request). Paths are relative to the git repository that holds the project.
 
@@ -77,12 +77,16 @@ def cell_column(root: Path, problem: Problem) -> int | None:
 
 
 def github_annotation(root: Path, p: Problem) -> str:
-    """``::error file=…,line=…,title=code::message``. GitHub shows it under that line of the pull request's diff;
-    the column is named in the message (the CSV header's name, the one office staff see in Excel)."""
+    """``::error file=…,line=…,col=…,title=code::message``. GitHub shows it under that line of the pull request's
+    diff; ``col`` is the character where the CSV cell starts, and the message also names the column (the CSV header's
+    name, the one office staff see in Excel)."""
     level = "error" if p.is_error else "warning"
     props = [f"file={_escape_property(_repo_path(root, p.file))}"]
     if p.row:
         props.append(f"line={p.row}")
+        column = cell_column(root, p)
+        if column:
+            props.append(f"col={column}")
     props.append(f"title={_escape_property(p.code)}")
     where = f"{p.column} 列:" if p.column and p.row else ""
     return f"::{level} {','.join(props)}::{_escape_data(f'{where}{p.message}。{p.advice}')}"
