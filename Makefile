@@ -54,8 +54,7 @@ diff: setup ## what changed since BASE in figures and sentences, for review: mak
 	$(BIN)/nianbao diff $(BASE) $(HEAD) $(if $(FORMAT),--format $(FORMAT)) $(if $(OUT),--output $(OUT))
 
 site: check ## check, then build the site into site/ and one PDF per edition into site/pdf/
-	$(BIN)/nianbao build --strict  # into a temporary folder, swapped in only on success: a failed build keeps site/
-	$(BIN)/nianbao pdf --allow-missing-browser
+	$(BIN)/nianbao build --strict --pdf --allow-missing-browser  # site and PDFs built aside, swapped in only when all succeeded
 
 serve: setup ## preview the site at http://127.0.0.1:8000, rebuilding on edits under data/ and docs/
 	$(BIN)/mkdocs serve

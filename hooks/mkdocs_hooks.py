@@ -18,6 +18,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
+from nianbao.builddate import ensure_source_date_epoch
 from nianbao.pdf import downloads as pdf_downloads
 from nianbao.preview import data_error_page, with_page_problems
 from nianbao.problems import DataError, errors, format_table
@@ -49,6 +50,7 @@ def on_config(config):
     _state.clear()
     _state["build_start"] = time.perf_counter()
     root = Path(config.config_file_path).parent
+    ensure_source_date_epoch(root)  # sitemap dates from the last commit, not the clock, however the build is started
     template_dir = template_dir_for(root, config.theme.custom_dir)
     try:
         site = _timed(Site, root, template_dir)

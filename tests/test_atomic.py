@@ -127,4 +127,18 @@ def test_swap_is_one_exchange_on_linux(tmp_path):
 
 def test_make_site_publishes_through_the_atomic_build():
     recipe = (REPO / "Makefile").read_text(encoding="utf-8").split("\nsite:", 1)[1].split("\n\n", 1)[0]
-    assert "nianbao build --strict" in recipe and "mkdocs build" not in recipe
+    assert "nianbao build --strict --pdf" in recipe and "mkdocs build" not in recipe and "nianbao pdf" not in recipe
+
+
+def test_a_failed_pdf_keeps_the_previous_site(project):
+    """`make site` builds the pages and the PDFs aside: when printing fails, nothing of the new build is published."""
+    assert main(["build", "--root", str(project), "--strict"]) == 0
+    site = project / "site"
+    before = snapshot(site)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1735689600", NIANBAO_BROWSER="/bin/false")  # a "browser" that fails
+    cmd = [sys.executable, "-m", "nianbao.cli", "build", "--root", str(project), "--strict", "--pdf"]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "没有生成" in result.stderr
+    assert snapshot(site) == before
+    assert leftovers(project) == []

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 RENAME_EXCHANGE = 2  # linux/fs.h
@@ -58,9 +59,11 @@ def swap_in(new: Path, site: Path) -> None:
 
 
 def build(root: Path, site: Path | None = None, strict: bool = False, config: Path | None = None,
-          extra_args: list[str] | None = None, stdout=None, stderr=None) -> int:  # fmt: skip
+          extra_args: list[str] | None = None, stdout=None, stderr=None,
+          before_swap: Callable[[Path], int] | None = None) -> int:  # fmt: skip
     """Run ``mkdocs build`` into a fresh folder next to ``site`` and swap it in on success. Returns MkDocs' exit code
-    (or 1 if it reported success without writing a site)."""
+    (or 1 if it reported success without writing a site). ``before_swap(new_folder)`` adds to the new site before it
+    is published (the PDFs); a non-zero result keeps the old site, as a failed build does."""
     root = Path(root).resolve()
     site = (site if site is not None and Path(site).is_absolute() else root / (site or "site")).resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +76,8 @@ def build(root: Path, site: Path | None = None, strict: bool = False, config: Pa
         code = result.returncode
         if code == 0 and not (new / "index.html").is_file():
             code = 1
+        if code == 0 and before_swap is not None:
+            code = before_swap(new)
         if code == 0:
             swap_in(new, site)
         return code

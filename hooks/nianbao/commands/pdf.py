@@ -16,27 +16,29 @@ def _error(message: str) -> None:
 
 
 def _say(printed) -> None:
-    path = printed.path.relative_to(Path.cwd()) if printed.path.is_relative_to(Path.cwd()) else printed.path
-    sys.stdout.write(f"已生成 {path}:{printed.pages} 页,{printed.size / 1_000_000:.1f} MB,"
+    path = f"{printed.path.parent.name}/{printed.path.name}"  # inside the site; `nianbao build --pdf` prints elsewhere
+    sys.stdout.write(f"已生成 {printed.year} 年报 PDF({path}):{printed.pages} 页,{printed.size / 1_000_000:.1f} MB,"
                      f"用时 {printed.seconds:.1f} 秒\n")
     sys.stdout.flush()
 
 
-def run(args) -> int:
+def print_pdfs(site: Path, root: Path, years: list[int] | None = None, keep_html: bool = False,
+               allow_missing_browser: bool = False) -> int:  # fmt: skip
+    """Print the editions' PDFs into ``site``/pdf; the exit code of ``nianbao pdf``. Also used by ``nianbao build
+    --pdf``, which prints into the new site before it is swapped in."""
     from ..pdf.browser import BrowserMissing
     from ..pdf.document import PageNotBuilt
     from ..pdf.writer import PdfError, build_pdfs
 
-    site, root = args.site.resolve(), args.root.resolve()
     if not (site / "index.html").is_file():
         _error(f"没有找到已生成的网站 {site}:请先运行 make site(或 mkdocs build)。")
         return 1
-    years = [args.edition] if args.edition else None
+    _error(f"正在用浏览器打印{'、'.join(map(str, years)) + '年' if years else '每一期'}年报的 PDF(每期几秒钟)…")
     try:
-        build_pdfs(site, root, years, keep_html=args.keep_html, progress=_say)
+        build_pdfs(site, root, years, keep_html=keep_html, progress=_say)
     except BrowserMissing as exc:
         _error(str(exc))
-        if args.allow_missing_browser:
+        if allow_missing_browser:
             _error("网站已生成,只是没有 PDF;安装浏览器后运行 nianbao pdf 即可补上。")
             return 0
         return 1
@@ -47,6 +49,11 @@ def run(args) -> int:
         _error("数据检查未通过,没有生成 PDF:\n" + format_table(exc.problems))
         return 1
     return 0
+
+
+def run(args) -> int:
+    years = [args.edition] if args.edition else None
+    return print_pdfs(args.site.resolve(), args.root.resolve(), years, args.keep_html, args.allow_missing_browser)
 
 
 def register(subparsers) -> None:
