@@ -176,3 +176,28 @@ def test_repository_layout():
         assert (REPO / name).exists(), name
     engine = (REPO / "hooks" / "nianbao").rglob("*.py")
     assert not [p.name for p in engine if "import mkdocs" in p.read_text() or "from mkdocs" in p.read_text()]
+
+
+def _charts(site: Path, page: str) -> list[dict]:
+    import json
+
+    soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+    return [json.loads(s.string) for s in soup.select('script[type="application/json"][id^="nb-"]')]
+
+
+def test_chart_hover_labels_round_half_up_like_the_page(mini_site):
+    """Hover labels show the page's numbers (half-up on the decimal value), not Plotly's rounding of a binary float."""
+    charts = _charts(mini_site, "2024/plan.html") + _charts(mini_site, "indicators/revenue.html")
+    assert charts
+    for chart in charts:
+        for trace in chart["data"]:
+            assert "%{customdata}" in trace["hovertemplate"] and "%{y:" not in trace["hovertemplate"], trace
+            assert len(trace["customdata"]) == len(trace["y"])
+    rev = _value(2024, "revenue", 2024)
+    growth = next(Decimal(r["value"]) for r in _csv(MINI / "editions/2024/targets.csv") if r["indicator"] == "revenue")
+    target = next(t for c in _charts(mini_site, "2024/plan.html") for t in c["data"] if t["name"] == "2025年目标"
+                  and t["customdata"][0] == _q(rev, "0.01"))  # fmt: skip
+    assert target["customdata"][1] == _q(rev * (1 + growth / 100), "0.01")
+    history = next(t for c in _charts(mini_site, "indicators/revenue.html") for t in c["data"] if t["name"] == "营业收入")
+    for year, shown in zip(history["x"], history["customdata"], strict=True):
+        assert shown == _q(_value(2024 if int(year) >= 2023 else 2023, "revenue", int(year)), "0.01")

@@ -22,6 +22,14 @@ PALETTE = ("#1f5fa8", "#c0392b", "#2e8b57", "#b8860b", "#6a4c93", "#008b8b")
 FONT_STACK = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 
 
+def hover_number(value: Decimal, decimals: int, estimated: bool = False) -> str:
+    """The number a hover label shows, rounded as the page rounds it (half-up on the decimal value).
+
+    Plotly's own ``%{y:.2f}`` rounds the binary float (201.005 → "201.00"), so labels carry the page's text instead.
+    """
+    return format_number(value, decimals) + ("(预计)" if estimated else "")
+
+
 @dataclass
 class ChartView:
     """What the chart template needs: an id, the figure JSON, a sentence and a table alternative."""
@@ -46,6 +54,16 @@ def script_json(data: dict) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def _unit_label(unit: str, right: bool = False) -> dict:
+    """The unit as the axis title, written level at the top of the axis: Plotly turns a y-axis title on its side,
+    which leaves Chinese (家, 亿元) lying down."""
+    return {
+        "text": plotly_text(unit), "showarrow": False, "xref": "paper", "yref": "paper", "x": 1 if right else 0, "y": 1,
+        "xanchor": "left" if right else "right", "yanchor": "bottom", "xshift": 4 if right else -4,
+        "font": {"size": 12},
+    }  # fmt: skip
+
+
 def _layout(unit_titles: list[str], barmode: str | None = None) -> dict:
     layout = {
         "height": 340,
@@ -56,16 +74,17 @@ def _layout(unit_titles: list[str], barmode: str | None = None) -> dict:
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom"},
         "xaxis": {"type": "category", "automargin": True},
         "yaxis": {
-            "title": {"text": unit_titles[0]},
             "exponentformat": "none",  # no k/M suffixes: 亿元 figures are read as they are
             "separatethousands": False,
             "rangemode": "tozero",
             "automargin": True,
         },
+        "annotations": [_unit_label(unit_titles[0])],
         "hovermode": "x unified",
     }
     if len(unit_titles) > 1:
-        layout["yaxis2"] = dict(layout["yaxis"], title={"text": unit_titles[1]}, overlaying="y", side="right")
+        layout["yaxis2"] = dict(layout["yaxis"], overlaying="y", side="right")
+        layout["annotations"].append(_unit_label(unit_titles[1], right=True))
         layout["margin"]["r"] = 56
     if barmode:
         layout["barmode"] = barmode
@@ -113,9 +132,10 @@ class ChartMaker:
                 "name": plotly_text(ind.name),
                 "x": [str(f.period) for f in series],
                 "y": [float(f.value) for f in series],
+                "customdata": [hover_number(f.value, ind.decimals, f.estimated) for f in series],
                 "marker": {"color": PALETTE[n % len(PALETTE)]},
                 # The name by reference: Plotly would read "%{…}" inside a name written into the template.
-                "hovertemplate": f"%{{y:.{ind.decimals}f}}{plotly_text(ind.unit)}<extra>%{{fullData.name}}</extra>",
+                "hovertemplate": f"%{{customdata}}{plotly_text(ind.unit)}<extra>%{{fullData.name}}</extra>",
             }
             if kind == "line":
                 trace["mode"] = "lines+markers"
@@ -140,8 +160,9 @@ class ChartMaker:
             traces.append({
                 "type": "scatter", "mode": "lines+markers", "name": plotly_text(f"{target.period}年目标"),
                 "x": [str(last.period), str(target.period)], "y": [float(last.value), float(level)],
+                "customdata": [hover_number(last.value, ind.decimals, last.estimated), hover_number(level, ind.decimals)],
                 "line": {"dash": "dash", "color": "#8a6d00"}, "marker": {"symbol": "diamond", "size": 10, "color": "#8a6d00"},
-                "hovertemplate": f"%{{y:.{ind.decimals}f}}{plotly_text(ind.unit)}<extra>目标</extra>",
+                "hovertemplate": f"%{{customdata}}{plotly_text(ind.unit)}<extra>目标</extra>",
             })  # fmt: skip
             rows.append([f"{target.period}(目标)", format_number(level, ind.decimals)])
             description += f"{target.period}年目标为{target_text(target, ind)}。"
@@ -160,8 +181,8 @@ class ChartMaker:
                 f"{verb}{format_value(last.value, ind.unit, ind.decimals)}")  # fmt: skip
         span = last.period - first.period
         if first.value > 0 and last.value > 0 and span > 0:
-            cagr = (float(last.value / first.value) ** (1 / span) - 1) * 100
-            text += f",年均{format_growth(Decimal(str(cagr)), prefix='')}"
+            cagr = ((last.value / first.value) ** (Decimal(1) / span) - 1) * 100  # in Decimal: rounded half-up later
+            text += f",年均{format_growth(cagr, prefix='')}"
         return text + "。"
 
     # --- one indicator by the members of a dimension, this year against last year ----------------------------
@@ -173,16 +194,17 @@ class ChartMaker:
         year = self.facts.edition.year
         traces, rows, members = [], [], []
         for n, period in enumerate((year - 1, year)):
-            xs, ys = [], []
+            xs, ys, shown = [], [], []
             for member in dim.members:
                 fig = self.facts.edition.figure(ind.id, period, member)
                 if fig is not None:
                     xs.append(plotly_text(member))
                     ys.append(float(fig.value))
+                    shown.append(hover_number(fig.value, ind.decimals, fig.estimated))
             traces.append({
-                "type": "bar", "name": f"{period}年", "x": xs, "y": ys,
+                "type": "bar", "name": f"{period}年", "x": xs, "y": ys, "customdata": shown,
                 "marker": {"color": PALETTE[(n + 2) % len(PALETTE)] if period < year else PALETTE[0]},
-                "hovertemplate": f"%{{y:.{ind.decimals}f}}{plotly_text(ind.unit)}<extra>{period}年</extra>",
+                "hovertemplate": f"%{{customdata}}{plotly_text(ind.unit)}<extra>{period}年</extra>",
             })  # fmt: skip
         for member in dim.members:
             cur = self.facts.edition.figure(ind.id, year, member)
