@@ -88,19 +88,35 @@ def test_target_review_judges_previous_targets(mini_site):
     assert review == {"营业收入": "完成", "税收": "未完成", "规上企业数": "未完成", "融资总额": "完成"}
 
 
+def _target_phrase(row: dict, unit: str) -> str:
+    """How a target reads: 以上/左右 follow the figure, 力争/确保 lead it (DOMAIN.md); growth targets as 增长x%."""
+    figure = f"增长{row['value']}%" if row["measure"] == "增速" else f"{row['value']}{unit}"
+    return f"{row['qualifier']}{figure}" if row["qualifier"] in ("力争", "确保") else f"{figure}{row['qualifier']}"
+
+
 def test_problems_page_finds_what_the_data_shows(mini_site):
     text = _text(mini_site, "2024/problems.html")
-    assert "税收10.45亿元,同比下降5.0%" in text
-    assert "税收未完成年初目标" in text
-    assert "电子信息营业收入同比下降5.0%" in text
-    assert "涉污事件" not in text  # fewer incidents is good: not a problem
+    tax, tax_prev = _value(2024, "tax", 2024), _value(2024, "tax", 2023)
+    assert tax < tax_prev  # the fixture's tax fell: the page must say so, with the figures
+    assert f"税收{_q(tax, '0.01')}亿元,{_growth_phrase(tax, tax_prev)}" in text
+    target = next(r for r in _csv(MINI / "editions/2023/targets.csv") if r["indicator"] == "tax")
+    assert target["measure"] == "增速" and (tax - tax_prev) / tax_prev * 100 < Decimal(target["value"]) - 1
+    assert "税收未完成年初目标" in text  # growth far below the 左右 target: missed
+    ei, ei_prev = _value(2024, "revenue", 2024, "电子信息"), _value(2024, "revenue", 2023, "电子信息")
+    assert ei < ei_prev
+    assert f"电子信息营业收入{_growth_phrase(ei, ei_prev)}" in text
+    inc, inc_prev = _value(2024, "incidents", 2024), _value(2024, "incidents", 2023)
+    assert inc < inc_prev and "涉污事件" not in text  # fewer incidents is good (good: down): not a problem
 
 
 def test_plan_page_targets_and_target_charts(mini_site):
     soup = BeautifulSoup((mini_site / "2024/plan.html").read_text(encoding="utf-8"), "html.parser")
     text = soup.get_text(" ", strip=True)
-    assert "营业收入增长8%左右" in text and "税收确保12亿元" in text
-    assert len(soup.select(".nb-chart__plot")) == 2
+    targets = _csv(MINI / "editions/2024/targets.csv")
+    units = {"revenue": "亿元", "tax": "亿元"}  # catalog.yml of the fixture
+    for row in targets:
+        assert f"{'营业收入' if row['indicator'] == 'revenue' else '税收'}{_target_phrase(row, units[row['indicator']])}" in text
+    assert len(soup.select(".nb-chart__plot")) == len(targets)  # one history-and-target chart per target
 
 
 def test_every_edition_has_three_pages_and_indicator_pages(mini_site):
@@ -201,3 +217,37 @@ def test_chart_hover_labels_round_half_up_like_the_page(mini_site):
     history = next(t for c in _charts(mini_site, "indicators/revenue.html") for t in c["data"] if t["name"] == "营业收入")
     for year, shown in zip(history["x"], history["customdata"], strict=True):
         assert shown == _q(_value(2024 if int(year) >= 2023 else 2023, "revenue", int(year)), "0.01")
+
+
+def _latest(indicator: str) -> dict[int, tuple[Decimal, int]]:
+    """Year → (value, edition) of the newest edition stating it, read from the fixture's CSV files."""
+    out: dict[int, tuple[Decimal, int]] = {}
+    for edition in (2023, 2024):  # oldest first: a later edition's value replaces an earlier one
+        for row in _csv(MINI / "editions" / str(edition) / "figures.csv"):
+            if row["indicator"] == indicator and row["breakdown"] == "":
+                out[int(row["period"])] = (Decimal(row["value"]), edition)
+    return out
+
+
+def test_home_cards_are_the_latest_headline_figures(mini_site):
+    soup = BeautifulSoup((mini_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    cards = {c.select_one(".nb-card__name").get_text(strip=True): c for c in soup.select(".nb-card")}
+    expected = {"营业收入": ("revenue", "亿元", "0.01"), "税收": ("tax", "亿元", "0.01"), "规上企业数": ("enterprises", "家", "1")}
+    assert set(cards) == set(expected)
+    for name, (indicator, unit, places) in expected.items():
+        cur, prev = _value(2024, indicator, 2024), _value(2024, indicator, 2023)
+        assert cards[name].select_one(".nb-card__value").get_text(strip=True) == f"{_q(cur, places)}{unit}"
+        assert cards[name].select_one(".nb-card__growth").get_text(strip=True).endswith(_growth_phrase(cur, prev))
+
+
+def test_indicator_history_shows_the_latest_value_of_each_year(mini_site):
+    for indicator in ("revenue", "tax", "enterprises", "loans"):
+        soup = BeautifulSoup((mini_site / f"indicators/{indicator}.html").read_text(encoding="utf-8"), "html.parser")
+        rows = {tr.th.get_text(strip=True): [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+                for tr in soup.select(".nb-history tbody tr") if tr.th}  # fmt: skip
+        places = "0.01" if indicator in ("revenue", "tax") else "1"
+        latest = _latest(indicator)
+        assert set(rows) == {str(y) for y in latest}, indicator
+        for year, (value, edition) in latest.items():
+            assert rows[str(year)][0].startswith(_q(value, places)), (indicator, year, rows[str(year)])
+            assert f"{edition}年报" in " ".join(rows[str(year)]), (indicator, year)
