@@ -44,12 +44,12 @@ DATA_CASES: dict[str, list[tuple]] = {
     "duplicate-target": [(T24, 4, "indicator,period,measure", "duplicate-target")],  # repeats tax 2025 总量 (row 3)
     # --- YAML files ---
     "yaml-invalid": [(E24, 2, None, "yaml-invalid")],  # "title: 年报: …" — a second colon
-    "catalog-schema-invalid": [(CATALOG, None, "indicators/tax/kind", "schema-invalid")],  # kind: money
+    "catalog-schema-invalid": [(CATALOG, 25, "indicators/tax/kind", "schema-invalid")],  # kind: money
     "edition-year-mismatch": [(E24, None, "year", "edition-year-mismatch")],  # folder 2024, year: 2025
     # --- the catalog (catalog.py) ---
-    "unknown-unit": [(CATALOG, None, "indicators/tax/unit", "unknown-unit")],  # 亿 instead of 亿元
-    "unknown-relation": [(CATALOG, None, "indicators/loans", "unknown-relation")],  # parts: [loans_a, loans_c]
-    "relation-cycle": [(CATALOG, None, "indicators/loans/parts", "relation-cycle")],  # loans ⊃ loans_a ⊃ loans
+    "unknown-unit": [(CATALOG, 23, "indicators/tax/unit", "unknown-unit")],  # 亿 instead of 亿元
+    "unknown-relation": [(CATALOG, 63, "indicators/loans", "unknown-relation")],  # parts: [loans_a, loans_c]
+    "relation-cycle": [(CATALOG, 72, "indicators/loans/parts", "relation-cycle")],  # loans ⊃ loans_a ⊃ loans
     # --- what the figures mean (checks.py) ---
     "unknown-indicator": [(F24, 23, "indicator", "unknown-indicator")],  # profit
     "unknown-breakdown": [(F24, 23, "breakdown", "unknown-breakdown")],  # revenue 北区: not a zone
@@ -78,7 +78,7 @@ DATA_CASES: dict[str, list[tuple]] = {
         (F24, 23, "indicator", "unknown-indicator"),
     ],
     "shape-errors-in-three-files": [
-        (CATALOG, None, "indicators/tax/unit", "unknown-unit"),
+        (CATALOG, 23, "indicators/tax/unit", "unknown-unit"),
         (F23, 12, "value", "invalid-number"),  # 50家
         (P24, 4, "status", "invalid-choice"),  # 在建
     ],

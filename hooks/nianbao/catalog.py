@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .numbers import UNITS
 from .problems import Problem
-from .yamlfiles import load_yaml
+from .yamlfiles import load_yaml, with_rows
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def load_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
             headline=d.get("headline", False),
             chart_kind=(d.get("chart") or {}).get("kind", "line"),
         )
-    problems += list(_check_catalog(catalog))
+    problems += with_rows(path, list(_check_catalog(catalog)))
     return catalog, problems
 
 

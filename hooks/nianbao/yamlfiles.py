@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from functools import cache
@@ -77,4 +78,32 @@ def load_yaml(path: Path, schema: str, label: str) -> tuple[dict | None, list[Pr
         Problem(label, None, "/".join(str(p) for p in err.absolute_path) or None, "schema-invalid", err.message)
         for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     ]
-    return (None if problems else data), problems
+    return (None if problems else data), with_rows(path, problems)
+
+
+def with_rows(path: Path, problems: list[Problem]) -> list[Problem]:
+    """Give problems located by a key path (``indicators/tax/unit``) the line of that key in the file."""
+    if not any(p.row is None and p.column for p in problems):
+        return problems
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=SAFE_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return problems
+    return [dataclasses.replace(p, row=_line_of(root, p.column.split("/")))
+            if p.row is None and p.column and root is not None else p for p in problems]  # fmt: skip
+
+
+def _line_of(node, parts: list[str]) -> int | None:
+    line = None
+    for part in parts:
+        if isinstance(node, yaml.MappingNode):
+            entry = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+            if entry is None:
+                break
+            line, node = entry[0].start_mark.line + 1, entry[1]
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
