@@ -168,7 +168,7 @@ def test_summary_line(repo):
     commit_edit(repo)
     code, line = run_diff(repo, "HEAD~1", "--format", "summary")
     assert code == 0
-    assert line.count("\n") == 1 and line.startswith("⚠️ 勘误:2023年报已发布;")
+    assert line.count("\n") == 1 and line.startswith("⚠️ 勘误:改动了已发布的2023年报;")
     assert "2024年报:数据改1项、增1项、删1项,目标改1项" in line
     assert "2023年报:数据改1项" in line and "指标目录改2处" in line
 
@@ -259,3 +259,11 @@ def test_project_in_a_subfolder_of_the_repository(tmp_path):
     git(repo, "commit", "-q", "-am", "correct 2023 tax")
     report = json.loads(run_diff(project, "HEAD~1", "HEAD", "--format", "json")[1])
     assert [c["edition"] for c in report["corrections"]] == [2023]
+
+
+def test_note_changes_read_as_added_removed_or_changed():
+    from nianbao.diff.data import _note_change
+
+    assert _note_change("", "勘误:据县税务局更正函") == "新增说明:勘误:据县税务局更正函"
+    assert _note_change("按可比口径调整", "") == "删除说明:按可比口径调整"
+    assert _note_change("初步数", "正式数") == "说明:初步数 → 正式数"

@@ -215,7 +215,7 @@ def figure_change(year: int, old: Figure | None, new: Figure | None, base_catalo
     if old and new and old.status != new.status:
         remarks.append(f"状态:{old.status} → {new.status}")
     if old and new and old.note != new.note:
-        remarks.append(f"说明:{old.note or '(空)'} → {new.note or '(空)'}")
+        remarks.append(_note_change(old.note, new.note))
     elif kind == ADDED and new.note:
         remarks.append(f"说明:{new.note}")
     if kind != CHANGED and (old or new).status == "预计":
@@ -278,7 +278,7 @@ def _compare_targets(year, old, new, base_catalog, head_catalog, order) -> list[
         ind = ind_new or ind_old
         remarks = []
         if a and b and a.note != b.note:
-            remarks.append(f"说明:{a.note or '(空)'} → {b.note or '(空)'}")
+            remarks.append(_note_change(a.note, b.note))
         found.append(TargetChange(
             CHANGED if a and b else (ADDED if b else REMOVED), year, key[0], ind.name, key[1], key[2],
             target_text(a, ind_old or ind) if a else "", target_text(b, ind_new or ind) if b else "", tuple(remarks),
@@ -393,3 +393,12 @@ def _flatten(data: dict, prefix: str = "") -> dict[str, str]:
         else:
             out[f"{prefix}{key}"] = _field_text("", value)
     return out
+
+
+def _note_change(old: str, new: str) -> str:
+    """A changed note as a reviewer reads it: added, removed, or old → new."""
+    if not old:
+        return f"新增说明:{new}"
+    if not new:
+        return f"删除说明:{old}"
+    return f"说明:{old} → {new}"

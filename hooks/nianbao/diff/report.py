@@ -153,7 +153,7 @@ class DiffReport:
                             for rev, problems in self.failed)  # fmt: skip
         parts = []
         if self.corrections:
-            parts.append("⚠️ 勘误:" + "、".join(str(e.year) for e in self.corrections) + "年报已发布")
+            parts.append("⚠️ 勘误:改动了已发布的" + "、".join(str(e.year) for e in self.corrections) + "年报")
         parts += [f"{e.year}年报:{e.counts_text()}" for e in self.editions]
         if self.catalog:
             parts.append(f"指标目录改{self.catalog.count}处")
