@@ -70,11 +70,11 @@ DATA_CASES: dict[str, list[tuple]] = {
     # --- targets and projects ---
     "target-unknown-indicator": [(T24, 4, "indicator", "unknown-indicator")],
     "target-period-not-after-edition": [(T24, 3, "period", "period-outside-edition")],  # a 2024 target in 2024
-    "project-unknown-zone": [(P24, 2, "zone", "unknown-breakdown")],  # 北区
+    "project-unknown-zone": [(P24, 2, "zone", "unknown-member")],  # 北区
     "negative-investment": [(P24, 3, "investment", "negative-count")],
     # --- several errors at once: all of them are reported, not just the first ---
     "errors-in-two-files": [
-        (P23, 3, "industry", "unknown-breakdown"),  # 生物医药 is not an industry member
+        (P23, 3, "industry", "unknown-member"),  # 生物医药 is not an industry member
         (F24, 23, "indicator", "unknown-indicator"),
     ],
     "shape-errors-in-three-files": [

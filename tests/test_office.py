@@ -119,7 +119,7 @@ def test_new_edition_creates_blanks_carried_figures_targets_and_pages(new_2025, 
     assert "title: 2026年工作规划" in plan and '营业收入{{ target("revenue") }}' in plan
     assert "{{ target_table() }}" in plan and "{{ target_charts() }}" in plan
     blanks = sum(1 for r in got if r[3] == "")
-    assert f"2025 年的数值和状态({blanks} 处空白)" in out and f"2026 年目标值({len(last_plan)} 个)" in out
+    assert f"2025 年的数值和状态({blanks} 行,每行的数值和状态都要填)" in out and f"2026 年目标值({len(last_plan)} 个)" in out
     estimates = [r for r in got if r[1] == "2024" and r[4] == "预计"]
     assert f"其中 {len(estimates)} 个上期是预计数" in out
 

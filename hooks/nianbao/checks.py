@@ -171,7 +171,7 @@ def check_projects(report: Report, edition: Edition) -> Iterator:
         for column, dim_id in (("industry", "industry"), ("zone", "zone")):
             value = getattr(p, column)
             if dim_id in dims and value not in dims[dim_id].members:
-                yield Problem(label, p.row, column, "unknown-breakdown", value)
+                yield Problem(label, p.row, column, "unknown-member", f"{value}({dims[dim_id].name})")
         if p.investment < 0:
             yield Problem(label, p.row, "investment", "negative-count", f"投资额 {p.investment}")
 

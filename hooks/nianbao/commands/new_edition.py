@@ -58,7 +58,7 @@ def run(args) -> int:
     for path in written:
         _out(f"  {path:<36} {WHAT.get(Path(path).name, '')}")
     _out(f"\n接下来要填写:\n"
-          f"  1. 数据:{year} 年的数值和状态({new.blank_figures} 处空白)"
+          f"  1. 数据:{year} 年的数值和状态({new.blank_figures} 行,每行的数值和状态都要填)"
           + (f",{year + 1} 年目标值({new.targets} 个)" if new.targets else "") + ",以及签约项目。\n"
           f"     用 Excel/WPS 填写:nianbao export-xlsx --edition {year},填好后 nianbao import-xlsx <文件名>.xlsx")  # fmt: skip
     if new.carried_figures:
