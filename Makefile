@@ -63,10 +63,10 @@ serve: setup ## preview the site at http://127.0.0.1:8000, rebuilding on edits u
 guide: setup ## regenerate the error-code table of GUIDE.md (the office guide) from the codes in the engine
 	$(PY) -m nianbao.guide
 
-system-deps: ## install the browser, CJK fonts and PDF tools the tests use (Debian, needs root)
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || ! command -v pdftoppm >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; fi; \
+system-deps: ## install the browser, CJK fonts (Noto for the site, WenQuanYi for the PDF) and PDF tools (Debian, root)
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || ! fc-list 2>/dev/null | grep -qi 'WenQuanYi Micro Hei' || ! command -v pdftoppm >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils >/dev/null; fi; \
 	fi
 
 test: setup system-deps ## run every test (unit, fixtures, builds, real browser)

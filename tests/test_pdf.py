@@ -22,6 +22,12 @@ PT = DPI / 72  # PDF points to pixels of the rendered pages
 A4_WIDTH_PT = 595.28
 SIDE_MARGIN_PT = 18 / 25.4 * 72  # print.css
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# Fonts that really draw Chinese (PostScript names as pdffonts shows them, less the subset tag "ABCDEF+") ...
+CJK_FONT_NAMES = re.compile(
+    r"^(WenQuanYi|NotoSans(Mono)?CJK|NotoSans(SC|TC|HK|JP|KR)|SourceHanSans|AR-?PL|LXGWWenKai|MicrosoftYaHei|PingFang|"
+    r"SimHei|SimSun|HiraginoSans)", re.I)
+# ... and the last resorts a missing font falls back to, whose boxes or odd glyphs are what "no tofu" rules out.
+FALLBACK_FONT_NAMES = re.compile(r"Fallback|LastResort|Unifont|Symbola", re.I)
 
 
 def run_pdf_command(site: Path, root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -90,15 +96,39 @@ def unicode_targets(cmap: str) -> set[int]:
     return found
 
 
+def notdef_drawn(content, fonts: dict) -> bool:
+    """Whether a content stream shows glyph 0 (.notdef: the box of tofu) in one of its Type0 (Identity-H) fonts.
+
+    ``fonts`` maps the resource names of the stream's fonts to the font dictionaries."""
+    from pypdf.generic import ContentStream
+
+    current = None
+    for operands, operator in ContentStream(content, None).operations:
+        if operator == b"Tf":
+            current = fonts.get(str(operands[0]))
+        elif operator in (b"Tj", b"TJ", b"'", b'"') and current is not None and current.get("/Subtype") == "/Type0":
+            strings = operands[0] if operator == b"TJ" else operands[-1:]
+            for item in strings:
+                data = item.original_bytes if hasattr(item, "original_bytes") else b""
+                if any(data[i:i + 2] == b"\0\0" for i in range(0, len(data) - 1, 2)):
+                    return True
+    return False
+
+
 def fonts_of(pdf: Path) -> list[dict]:
-    """Every font the pages use (also inside form XObjects): name, subtype, embedded, whether it draws Chinese."""
+    """Every font the pages use (also inside form XObjects): name, subtype, embedded, whether it draws Chinese, and
+    whether some text shows it as tofu (its glyph 0)."""
     reader = PdfReader(pdf)
     seen: dict[int, dict] = {}
+    tofu: set[str] = set()
 
-    def walk(resources) -> None:
+    def walk(resources, content=None) -> None:
         resources = resources.get_object() if resources is not None else None
         if not resources:
             return
+        fonts = {str(name): ref.get_object() for name, ref in (resources.get("/Font") or {}).items()}
+        if content is not None and notdef_drawn(content, fonts):
+            tofu.update(str(f.get("/BaseFont", "")) for f in fonts.values() if f.get("/Subtype") == "/Type0")
         for ref in (resources.get("/Font") or {}).values():
             font = ref.get_object()
             key = id(font) if not hasattr(ref, "idnum") else ref.idnum
@@ -120,11 +150,19 @@ def fonts_of(pdf: Path) -> list[dict]:
         for ref in (resources.get("/XObject") or {}).values():
             xobject = ref.get_object()
             if xobject.get("/Subtype") == "/Form":
-                walk(xobject.get("/Resources"))
+                walk(xobject.get("/Resources"), xobject)
 
     for page in reader.pages:
-        walk(page.get("/Resources"))
-    return list(seen.values())
+        walk(page.get("/Resources"), page.get_contents())
+    fonts = list(seen.values())
+    for font in fonts:
+        font["tofu"] = font["name"] in tofu
+    return fonts
+
+
+def base_font_name(name: str) -> str:
+    """The PostScript name without the subset tag: "AAAAAA+WenQuanYiMicroHei" -> "WenQuanYiMicroHei"."""
+    return re.sub(r"^/?[A-Z]{6}\+", "", name)
 
 
 def render_pages(pdf: Path, folder: Path) -> list[tuple[int, int, bytes]]:
@@ -170,6 +208,14 @@ def chart_captions(pdf: Path) -> list[tuple[int, float, float, float]]:
     return found
 
 
+def printed_words(pdf: Path) -> list[tuple[int, float, float, str]]:
+    """(page index, x min, x max, text) of every word of a PDF, in points."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+    return [(n, float(x0), float(x1), text) for n, page in enumerate(out.split("<page ")[1:])
+            for x0, x1, text in word.findall(page)]  # fmt: skip
+
+
 def charts_in(site: Path, pages: list[str]) -> int:
     return sum(len(BeautifulSoup((site / p).read_text(encoding="utf-8"), "html.parser").select("[data-nb-figure]"))
                for p in pages)  # fmt: skip
@@ -191,16 +237,33 @@ def test_every_edition_has_a_pdf_and_every_page_of_it_links_there(sample_site, s
     assert not list((sample_site / "pdf").glob("*.html"))  # the print documents are not left in the site
 
 
-def test_fonts_are_all_embedded_and_one_draws_the_chinese(sample_pdfs):
+def test_fonts_are_all_embedded_and_a_named_cjk_font_draws_the_chinese(sample_pdfs):
     for year, pdf in sample_pdfs.items():
         rows = pdffonts(pdf)
         assert rows, year
         assert all(row["emb"] == "yes" for row in rows), (year, rows)
+        # A named, subset TrueType CJK font: Chromium writes the CFF outlines of Noto Sans CJK as unnamed Type 3
+        # fonts ("[none]"), which pdffonts cannot tell from anything else.
+        named = {base_font_name(row["name"]) for row in rows if row["type"] == "CID TrueType" and row["sub"] == "yes"}
+        assert any(CJK_FONT_NAMES.match(name) for name in named), (year, rows)
+        assert not [row for row in rows if FALLBACK_FONT_NAMES.search(row["name"])], (year, rows)
         fonts = fonts_of(pdf)
         assert all(f["embedded"] for f in fonts), (year, fonts)
-        assert any(f["cjk"] for f in fonts), (year, fonts)
+        # Chinese is set in a real CJK font, not in a last-resort one, and no glyph is the box of a missing one
+        chinese = [f for f in fonts if f["cjk"] and f["subtype"] == "/Type0"]
+        assert chinese and all(CJK_FONT_NAMES.match(base_font_name(f["name"])) for f in chinese), (year, chinese)
+        assert not [f for f in fonts if f["tofu"]], (year, fonts)
         text = "".join(page_texts(pdf))
         assert CJK.search(text) and "\ufffd" not in text
+
+
+def test_charts_of_the_pdf_use_the_font_stack_of_print_css():
+    from nianbao.pdf.document import PRINT_FONT_STACK
+
+    css = (Path(__file__).resolve().parents[1] / "overrides/assets/stylesheets/print.css").read_text(encoding="utf-8")
+    stack = re.search(r"--md-text-font-family:\s*([^;]+);", css).group(1)
+    families = [f.strip() for f in stack.split(",") if f.strip() != '"nb-print-symbols"']
+    assert families == [f.strip() for f in PRINT_FONT_STACK.split(",")]
 
 
 def test_text_has_every_headline_figure_exactly_as_the_page_shows_it(sample_site, sample_pdfs):
@@ -235,6 +298,42 @@ def test_contents_page_numbers_and_page_count_agree(sample_pdfs):
         for title, number in entries:
             body = squash("".join(body_lines(pages[number - 1])))
             assert squash(title) in body, (year, title, number)
+
+
+def article_of(site: Path, year: int, part: str):
+    """The article of a built page as the PDF takes it: without the heading anchors and the chart data tables."""
+    soup = BeautifulSoup((site / f"{year}/{part}.html").read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article.md-content__inner")
+    for el in article.select(".headerlink, details.nb-chart__table, .nb-downloads, .nb-pdf-link"):
+        el.decompose()
+    return article
+
+
+def raw_page_texts(pdf: Path) -> list[str]:
+    """Each page's text in the order it is drawn (pdftotext -raw): a table's cells one after the other, row by row."""
+    out = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(sample_site, sample_pdfs):
+    for year, pdf in sample_pdfs.items():
+        headings = {squash(h.get_text()) for part in PARTS for h in article_of(sample_site, year, part).select("h2, h3")}
+        assert len(headings) >= 5, year
+        for number, text in enumerate(page_texts(pdf), start=1):
+            lines = [squash(line) for line in body_lines(text)]
+            # the last line, or the last two when a long heading takes two
+            endings = {lines[-1], "".join(lines[-2:])} if lines else set()
+            assert not endings & headings, (year, number, lines[-3:])
+
+
+def test_no_table_row_is_split_across_pages(sample_site, sample_pdfs):
+    for year, pdf in sample_pdfs.items():
+        pages = [squash(text) for text in raw_page_texts(pdf)]
+        rows = [squash("".join(cell.get_text() for cell in tr.select("th, td")))
+                for part in PARTS for tr in article_of(sample_site, year, part).select("table tr")]  # fmt: skip
+        assert len(rows) >= 10, year
+        split = [row for row in rows if not any(row in page for page in pages)]
+        assert split == [], (year, split)
 
 
 def test_metadata_title_author_language_and_bookmarks(sample_site, sample_pdfs):
@@ -298,6 +397,80 @@ def test_browser_print_of_a_summary_page_keeps_its_charts_complete(browser, samp
     # the paper is white, not the dark palette's background
     width, height, pixels = pages[0]
     assert sum(pixels[::97]) / len(pixels[::97]) > 200
+    # nothing is cut or runs off at the right: every word of the page (its wide revisions table too) in the column
+    words = printed_words(pdf)
+    assert "数据修订记录" in "".join(text for _n, _x0, _x1, text in words)  # the wide table is on the page
+    right = A4_WIDTH_PT - SIDE_MARGIN_PT + 1
+    outside = [(n + 1, x0, x1, text) for n, x0, x1, text in words if x1 > right or x0 < SIDE_MARGIN_PT - 1]
+    assert outside == [], (scheme, outside[:10])
+
+
+# In print media, at the width of the printed column: a table wider than a wrapper that clips or scrolls (Material's
+# .md-typeset__scrollwrap, our .nb-table-wrap) is cut on paper; so is one wider than the text column.
+TABLES_CUT = """() => {
+  const article = document.querySelector("article").getBoundingClientRect();
+  const cut = [];
+  document.querySelectorAll("article table").forEach((table) => {
+    const name = (table.caption ? table.caption.textContent : table.rows[0].textContent).trim().slice(0, 30);
+    const box = table.getBoundingClientRect();
+    if (box.width && (box.right > article.right + 1 || box.left < article.left - 1)) {
+      cut.push([name, "wider than the column", Math.round(box.width), Math.round(article.width)]);
+    }
+    for (let el = table; el && el.tagName !== "ARTICLE"; el = el.parentElement) {
+      const overflow = getComputedStyle(el).overflowX;
+      if (overflow !== "visible" && el.scrollWidth > el.clientWidth + 1) {
+        cut.push([name, el.tagName + "." + el.className, overflow, el.scrollWidth, el.clientWidth]);
+      }
+    }
+  });
+  return cut;
+}"""
+# Every text of the printed page, with its colour over white paper: none may be as faint as the dark palette's
+# light-on-dark colours (#fbbf24 yellow of the 修订 badge, #6fdd8b green ...) are on white.
+FAINT_TEXT = r"""() => {
+  const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const faint = [];
+  document.querySelectorAll("article *").forEach((el) => {
+    if (el.closest("svg") || !el.getClientRects().length) return;
+    const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!own) return;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden") return;
+    const [r, g, b, a = 1] = rgb(style.color);
+    const over = [r, g, b].map((v) => v * a + 255 * (1 - a));  // on white paper
+    const contrast = 1.05 / (lum(over) + 0.05);
+    if (contrast < 3) faint.push([el.tagName + "." + el.className, el.textContent.trim().slice(0, 20), style.color]);
+  });
+  return faint;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_browser_print_cuts_no_table_and_prints_dark_palette_pages_light(browser, sample_site, serve, scheme):
+    base = serve(sample_site)
+    latest = max(int(p.name) for p in sample_site.iterdir() if p.is_dir() and p.name.isdigit())
+    column_px = round((A4_WIDTH_PT - 2 * SIDE_MARGIN_PT) / 72 * 96)
+    ctx = browser.new_context(viewport={"width": column_px, "height": 1000}, color_scheme=scheme)
+    page = ctx.new_page()
+    for path in (f"{latest}/summary.html", f"{latest}/plan.html", "revisions.html", "data.html"):
+        page.goto(f"{base}{path}", wait_until="load")
+        page.wait_for_function(DRAWN, timeout=15000)
+        if scheme == "dark":  # the test means something: the reader's palette is the dark one
+            assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        page.emulate_media(media="print")
+        assert page.evaluate(TABLES_CUT) == [], (scheme, path)
+        assert page.evaluate(FAINT_TEXT) == [], (scheme, path)
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), (scheme, path, background)
+    # the test means something: a table too wide for a scrolling wrapper is found
+    page.evaluate("""() => document.querySelector("article").insertAdjacentHTML("beforeend",
+        '<div style="overflow-x: auto"><table style="min-width: 2000px"><tr><td>x</td></tr></table></div>')""")
+    assert len(page.evaluate(TABLES_CUT)) == 2  # wider than the column, and cut by its wrapper
+    ctx.close()
 
 
 # ---- without a browser ----

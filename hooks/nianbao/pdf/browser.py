@@ -14,8 +14,8 @@ LAUNCH_ARGS = [
 
 INSTALL_ADVICE = (
     "安装浏览器(任选其一)后重新运行 make site 或 nianbao pdf:\n"
-    "  Debian/Ubuntu:sudo apt-get install chromium fonts-noto-cjk\n"
-    "  其他系统:.venv/bin/playwright install chromium(需要联网),并安装一种中文字体,如 Noto Sans CJK\n"
+    "  Debian/Ubuntu:sudo apt-get install chromium fonts-wqy-microhei\n"
+    "  其他系统:.venv/bin/playwright install chromium(需要联网),并安装一种中文字体,如文泉驿微米黑(WenQuanYi Micro Hei)\n"
     "  或用环境变量 NIANBAO_BROWSER 指定 Chromium/Chrome 程序的路径。"
 )
 
@@ -54,7 +54,7 @@ def check_cjk_font() -> None:
     found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip()
     if not found:
         raise BrowserMissing("没有找到中文字体,PDF 中的汉字会显示为方框,没有生成 PDF。\n"
-                             "Debian/Ubuntu:sudo apt-get install fonts-noto-cjk")  # fmt: skip
+                             "Debian/Ubuntu:sudo apt-get install fonts-wqy-microhei")  # fmt: skip
 
 
 def playwright_entry():

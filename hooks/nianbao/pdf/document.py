@@ -18,10 +18,15 @@ from . import PARTS, css_string
 CHARTS_SCRIPT = "assets/javascripts/nianbao-charts.js"
 PRINT_STYLESHEET = "assets/stylesheets/print.css"
 TOC_LEVELS = (1, 2)  # part titles and their sections
+# The charts' text in the PDF: the font stack of print.css (a TrueType CJK font first, so that Chromium embeds named
+# CIDFontType2 fonts instead of the unnamed Type 3 fonts it makes of the site's CFF Noto Sans CJK). Set in the
+# figures' JSON rather than by CSS, so that Plotly measures its labels and legends in the font it draws them in.
+PRINT_FONT_STACK = ('"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", '
+                    '"Microsoft YaHei", sans-serif')
 
 # Runs in a blank page: parse a built page, keep its article, make its heading ids unique (and ASCII, so that they
 # survive as the PDF's named destinations), drop what means nothing on paper. Returns plain data.
-EXTRACT_JS = """([html, part]) => {
+EXTRACT_JS = """([html, part, font]) => {
   const doc = new DOMParser().parseFromString(html, "text/html");
   const article = doc.querySelector("article.md-content__inner");
   if (!article) return null;
@@ -44,9 +49,26 @@ EXTRACT_JS = """([html, part]) => {
     const links = p.querySelectorAll("a[href]:not([href^='#'])");
     if (links.length === 1 && p.textContent.trim() === links[0].textContent.trim()) p.remove();
   });
+  // A link to another page that closes a paragraph after its last sentence ("……的数值。全部修订记录") sends the web
+  // reader on; on paper it would be a fragment of a sentence.
+  const blank = (node) => node && node.nodeType === Node.TEXT_NODE && !node.textContent.trim();
+  article.querySelectorAll("p > a[href]:not([href^='#'])").forEach((a) => {
+    let after = a.nextSibling, before = a.previousSibling;
+    while (blank(after)) after = after.nextSibling;
+    while (blank(before)) before = before.previousSibling;
+    if (!after && before && /[。!?;:.!?]$/.test(before.textContent.trim())) a.remove();
+  });
   // Links to other pages and files lead nowhere on paper and would carry the build machine's paths into the PDF.
   article.querySelectorAll("a[href]").forEach((a) => {
     if (!a.getAttribute("href").startsWith("#")) { a.removeAttribute("href"); a.removeAttribute("download"); }
+  });
+  article.querySelectorAll('script[type="application/json"]').forEach((script) => {
+    let figure;
+    try { figure = JSON.parse(script.textContent); } catch (e) { return; }
+    if (!figure || !figure.layout) return;
+    figure.layout.font = Object.assign({}, figure.layout.font, { family: font });
+    script.textContent = JSON.stringify(figure)
+      .replace(/</g, "\\\\u003c").replace(/>/g, "\\\\u003e").replace(/&/g, "\\\\u0026");
   });
   const stylesheets = [...doc.querySelectorAll('link[rel="stylesheet"]')]
     .filter((l) => !l.media || l.media === "all" || l.media === "screen")
@@ -73,7 +95,7 @@ def extract_part(blank_page, site: Path, year: int, part: str) -> Part:
     path = site / str(year) / f"{part}.html"
     if not path.is_file():
         raise PageNotBuilt(f"网站中没有 {path.relative_to(site).as_posix()}:请先运行 mkdocs build(make site 会先生成网站)。")
-    data = blank_page.evaluate(EXTRACT_JS, [path.read_text(encoding="utf-8"), part])
+    data = blank_page.evaluate(EXTRACT_JS, [path.read_text(encoding="utf-8"), part, PRINT_FONT_STACK])
     if data is None:
         raise PageNotBuilt(f"{path.relative_to(site).as_posix()} 中没有正文(article),不是本工具生成的页面。")
     return Part(part, data["html"], data["headings"], data["stylesheets"], data["charts"])
@@ -98,4 +120,4 @@ def render_document(template_dir: Path, cover: dict, parts: list[Part]) -> str:
     )
 
 
-__all__ = ["PARTS", "Part", "PageNotBuilt", "extract_part", "render_document", "toc_entries"]
+__all__ = ["PARTS", "PRINT_FONT_STACK", "Part", "PageNotBuilt", "extract_part", "render_document", "toc_entries"]
