@@ -104,3 +104,77 @@ def test_table_alternative_is_reachable_by_keyboard(browser, mini_site, serve):
     page.keyboard.press("Enter")
     assert summary.evaluate("el => el.parentElement.open")
     ctx.close()
+
+
+TABLE_PAGES = ["targets.html", "revisions.html", "data.html", "2022/summary.html", "2024/plan.html", "indicators/revenue.html"]
+TABLE_REPORT = """() => {
+    const wraps = [...document.querySelectorAll('.nb-table-wrap, .nb-table-wrap .md-typeset__scrollwrap, .nb-table-wrap table, '
+                                              + '.nb-chart__table .md-typeset__scrollwrap, .nb-chart__table table')];
+    const hidden = c => c.closest('thead') && c.closest('thead').getBoundingClientRect().width <= 1;  // cards' headers
+    const cells = [...document.querySelectorAll('.nb-table-wrap td, .nb-table-wrap th')].filter(c => c.offsetParent && !hidden(c));
+    const labelled = [...document.querySelectorAll('.nb-table--cards td[data-label]')].filter(c => c.offsetParent);
+    return {
+        page: document.documentElement.scrollWidth,
+        wide: wraps.filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.querySelector('caption').textContent),  // scrolls or clips
+        cut: cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent),
+        outside: labelled.filter(c => c.getBoundingClientRect().right > innerWidth).map(c => c.textContent),
+        cards: labelled.length > 0 && getComputedStyle(labelled[0].closest('tr')).display === 'block',
+        labels: labelled.every(c => getComputedStyle(c, '::before').content.includes(c.dataset.label)),
+        headers: document.querySelectorAll('.nb-table--cards thead th').length,
+    };
+}"""
+
+
+@pytest.mark.parametrize("text", ["normal", "large"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_wide_tables_are_read_whole_on_a_phone_and_a_desktop(browser, sample_site, serve, width, text):
+    """No table needs sideways scrolling and no cell is cut; on a phone (and with the larger text) the wide tables are
+    cards whose every cell shows its column's name, with the column headers still in the page for screen readers."""
+    base = serve(sample_site)
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    if text == "large":
+        ctx.add_init_script("localStorage.setItem('nianbao.text-size', 'large')")
+    page = ctx.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    for path in TABLE_PAGES:
+        page.goto(base + path, wait_until="load")
+        page.evaluate("document.querySelectorAll('details.nb-chart__table').forEach(d => { d.open = true; })")  # charts' tables too
+        page.evaluate("() => new Promise(requestAnimationFrame)")  # the toggle events are handled
+        report = page.evaluate(TABLE_REPORT)
+        assert report["page"] <= width, (path, report["page"])
+        assert report["wide"] == [] and report["cut"] == [] and report["outside"] == [], (path, report)
+        assert page.locator("[data-nb-scroll]").count() == 0, path  # nothing had to become a scroll region
+        assert report["headers"] > 0, path
+        if width == 390 or text == "large":
+            assert report["cards"] and report["labels"], (path, report)
+        else:
+            assert not report["cards"], path
+    page.goto(base + "targets.html", wait_until="load")
+    result = page.locator(".nb-targets-overview td[data-label='结果']").nth(1)
+    assert result.is_visible() and result.bounding_box()["x"] + result.bounding_box()["width"] <= width
+    page.screenshot(path=str(ARTIFACTS / f"targets-{text}-{width}.png"), full_page=True)
+    ctx.close()
+
+
+def test_a_table_that_has_to_scroll_takes_keyboard_focus(browser, sample_site, serve):
+    ctx, page, _ = _open(browser, serve(sample_site) + "revisions.html", viewport={"width": 1280, "height": 900})
+    wrap = page.locator(".nb-table-wrap").first
+    assert wrap.get_attribute("tabindex") is None  # it fits: no extra tab stop
+    # Make the table wider than its column (as a long note or a narrow window would), then tell the page.
+    page.add_style_tag(content=".nb-table-wrap td, .nb-table-wrap th { white-space: nowrap !important; min-width: 20em !important; }")
+    page.evaluate("window.dispatchEvent(new Event('resize'))")
+    page.wait_for_function("() => document.querySelector('.nb-table-wrap').hasAttribute('data-nb-scroll')")
+    assert wrap.get_attribute("tabindex") == "0" and wrap.get_attribute("role") == "region"
+    assert wrap.get_attribute("aria-label").startswith("数据修订记录")
+    for _ in range(100):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.matches('.nb-table-wrap')"):
+            break
+    else:
+        pytest.fail("the scrolling table is not reachable with Tab")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.nb-table-wrap').scrollLeft > 0")
+    page.evaluate("document.querySelectorAll('style').forEach(s => { if (s.textContent.includes('20em')) s.remove(); })")
+    page.evaluate("window.dispatchEvent(new Event('resize'))")
+    page.wait_for_function("() => !document.querySelector('.nb-table-wrap').hasAttribute('tabindex')")
+    ctx.close()

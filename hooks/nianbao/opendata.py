@@ -1,5 +1,5 @@
 """Machine-readable downloads: the published CSV files, an XLSX workbook per edition, the catalog as CSV and a
-Frictionless Data Package descriptor of all of them.
+Frictionless Data Package descriptor of all of them (each workbook sheet is a resource of its own).
 
 Downloads are made for Excel and WPS: UTF-8 with a byte-order mark (without it Excel on Chinese Windows reads UTF-8
 as GBK) and CRLF line ends. Text cells that start with = + - @ are prefixed with an apostrophe so that a spreadsheet
@@ -16,6 +16,7 @@ import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -38,6 +39,27 @@ PROJECT_HEADERS = {"name": "项目名称", "company": "企业", "industry": "产
                    "status": "状态", "note": "备注"}  # fmt: skip
 CATALOG_HEADERS = {"id": "指标代码", "name": "指标名称", "unit": "单位", "decimals": "小数位", "kind": "类别",
                    "definition": "统计口径", "source": "数据来源", "good": "方向"}  # fmt: skip
+XLSX_MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Sheet(NamedTuple):
+    """One sheet of an edition's workbook, as written and as the data package describes it."""
+
+    key: str  # resource name part, and the CSV file the sheet repeats (indicators: catalog.csv)
+    title: str
+    headers: dict
+    types: dict
+    descriptions: dict
+
+
+WORKBOOK_SHEETS = (
+    Sheet("figures", "数据", FIGURE_HEADERS, {"period": "integer", "value": "number"},
+          {"unit": "数值的计量单位", "breakdown": "空=合计;否则为产业或片区", "status": "正式 或 预计"}),
+    Sheet("targets", "目标", TARGET_HEADERS, {"period": "integer", "value": "number"},
+          {"unit": "目标值的单位;口径为“增速”时为 %", "qualifier": "以上、左右、力争、确保"}),
+    Sheet("projects", "签约项目", PROJECT_HEADERS, {"investment": "number"}, {"investment": "万元"}),
+    Sheet("indicators", "指标说明", CATALOG_HEADERS, {"decimals": "integer"}, {}),
+)  # fmt: skip
 
 
 def safe_cell(text: str) -> str:
@@ -98,13 +120,12 @@ def edition_workbook(report: Report, edition: Edition) -> bytes:
     wb = Workbook(write_only=True)
     figures = [[f.indicator, cat[f.indicator].name, cat[f.indicator].unit, str(f.period), f.breakdown or "",
                 f.value, f.status, f.note] for f in edition.figures.values()]  # fmt: skip
-    _sheet(wb, "数据", FIGURE_HEADERS, figures)
     targets = [[t.indicator, cat[t.indicator].name, "%" if t.is_growth else cat[t.indicator].unit, str(t.period),
                 t.measure, t.value, t.qualifier, t.note] for t in edition.targets]  # fmt: skip
-    _sheet(wb, "目标", TARGET_HEADERS, targets)
     projects = [[p.name, p.company, p.industry, p.zone, p.investment, p.status, p.note] for p in edition.projects]
-    _sheet(wb, "签约项目", PROJECT_HEADERS, projects)
-    _sheet(wb, "指标说明", CATALOG_HEADERS, catalog_rows(report)[1:])
+    rows = {"figures": figures, "targets": targets, "projects": projects, "indicators": catalog_rows(report)[1:]}
+    for sheet in WORKBOOK_SHEETS:
+        _sheet(wb, sheet.title, sheet.headers, rows[sheet.key])
     stamp = dt.datetime(edition.year + 1, 1, 1)
     wb.properties.creator = report.park.get("issuer", "")
     wb.properties.title = f"{report.park.get('name', '')}{edition.title}数据"
@@ -146,6 +167,30 @@ def _fields(headers: dict, types: dict, descriptions: dict) -> list[dict]:
         {"description": descriptions[key]} if key in descriptions else {})} for key, title in headers.items()]  # fmt: skip
 
 
+def _sheet_resource(edition: Edition, sheet: Sheet) -> dict:
+    """A sheet of the edition's workbook as a tabular resource: the same path for the four sheets, told apart by the
+    Excel dialect's sheet name. The header row is Chinese, so the field names are the Chinese headers (Frictionless
+    checks them against the header row); each field's description names the CSV column it repeats."""
+    source = "catalog.csv" if sheet.key == "indicators" else f"{edition.year}/{sheet.key}.csv"
+    fields = []
+    for key, title in sheet.headers.items():
+        looked_up = sheet.key in ("figures", "targets") and key in ("name", "unit")  # not in the CSV: from the catalog
+        origin = f"取自 catalog.csv 中同一指标代码的 {key} 列" if looked_up else f"即 {source} 的 {key} 列"
+        description = ";".join(filter(None, [sheet.descriptions.get(key), origin]))
+        fields.append({"name": title, "type": sheet.types.get(key, "string"), "description": description})
+    schema: dict = {"fields": fields}
+    if sheet.key != "projects":
+        schema["foreignKeys"] = [{"fields": [sheet.headers["indicator" if "indicator" in sheet.headers else "id"]],
+                                  "reference": {"resource": "catalog", "fields": ["id"]}}]  # fmt: skip
+    return {
+        "name": f"workbook-{edition.year}-{sheet.key}", "path": workbook_path(edition.year).removeprefix("data/"),
+        "format": "xlsx", "mediatype": XLSX_MEDIATYPE, "dialect": {"excel": {"sheet": sheet.title}},
+        "title": f"{edition.title}:Excel 工作簿“{sheet.title}”表",
+        "description": f"与 {source} 相同的行,中文表头" + (",并列出指标名称和单位。" if sheet.key in ("figures", "targets") else "。"),
+        "schema": schema,
+    }  # fmt: skip
+
+
 def datapackage(report: Report) -> dict:
     """A Frictionless Data Package describing every downloadable file, field and unit."""
     units = "; ".join(f"{i.id}={i.name}({i.unit})" for i in report.catalog.indicators.values())
@@ -176,10 +221,11 @@ def datapackage(report: Report) -> dict:
              "title": f"{edition.title}:签约项目",
              "schema": {"fields": _fields(PROJECT_HEADERS, {"investment": "number"}, {"investment": "万元"})}},
         ]  # fmt: skip
+        resources += [_sheet_resource(edition, sheet) for sheet in WORKBOOK_SHEETS]
     return {
         "name": "nianbao-data",
         "title": f"{report.park.get('name', '')}年度工作报告数据",
-        "description": "各期年报发布的统计数据、目标和签约项目。" + ("本数据为虚构的示例数据。" if report.park.get("sample") else ""),
+        "description": "各期年报发布的统计数据、目标和签约项目:CSV 文件及其 Excel 工作簿(每张工作表一项)。" + ("本数据为虚构的示例数据。" if report.park.get("sample") else ""),
         "contributors": [{"title": report.park.get("issuer", ""), "role": "publisher"}],
         "resources": resources,
     }
