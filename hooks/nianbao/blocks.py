@@ -308,7 +308,7 @@ class Blocks:
                 "earlier_href": self.link(edition_page_path(r.earlier_edition, "summary")),
                 "later": format_number(r.later_value, ind.decimals), "later_edition": r.later_edition,
                 "later_href": self.link(edition_page_path(r.later_edition, "summary")),
-                "change": format_growth(growth_rate(r.later_value, r.earlier_value), prefix="修订幅度"),
+                "change": format_growth(growth_rate(r.later_value, r.earlier_value), prefix=""),
                 "note": r.note,
             })  # fmt: skip
         return rows
