@@ -251,3 +251,27 @@ def test_indicator_history_shows_the_latest_value_of_each_year(mini_site):
         for year, (value, edition) in latest.items():
             assert rows[str(year)][0].startswith(_q(value, places)), (indicator, year, rows[str(year)])
             assert f"{edition}年报" in " ".join(rows[str(year)]), (indicator, year)
+
+
+def test_revisions_of_rates_are_measured_in_points(sample_site):
+    """A rate revised from 17.5% to 18.4% moved 0.9 个百分点; a relative change (5.1%) would misstate it."""
+    import yaml
+
+    catalog = yaml.safe_load((REPO / "data/catalog.yml").read_text(encoding="utf-8"))["indicators"]
+    names = {c["name"]: (i, c) for i, c in catalog.items()}
+    soup = BeautifulSoup((sample_site / "revisions.html").read_text(encoding="utf-8"), "html.parser")
+    header = [th.get_text(strip=True) for th in soup.select(".nb-revisions thead th")]
+    checked = 0
+    for tr in soup.select(".nb-revisions tbody tr"):
+        cells = dict(zip(header, [c.get_text("", strip=True) for c in tr.find_all(["th", "td"])], strict=True))
+        ind_id, ind = names[cells["指标"]]
+        if ind["unit"] != "%":
+            continue
+        year = int(cells["年份"])
+        values = [Decimal(r["value"]) for e in (year, year + 1)
+                  for r in _csv(REPO / f"data/editions/{e}/figures.csv")
+                  if r["indicator"] == ind_id and int(r["period"]) == year and r["breakdown"] == ""]  # fmt: skip
+        points = _q(values[1] - values[0], "0.1")
+        assert cells["幅度"] == ("提高" if Decimal(points) > 0 else "降低") + points.lstrip("-") + "个百分点", cells
+        checked += 1
+    assert checked >= 2  # 工业增加值增速 and 高新技术产业增加值占比 in the sample

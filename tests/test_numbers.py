@@ -346,3 +346,12 @@ def _target(measure: str, value: str, qualifier: str) -> Target:
 )
 def test_target_text(measure, value, qualifier, unit, expected):
     assert target_text(_target(measure, value, qualifier), _indicator(unit)) == expected
+
+
+def test_format_point_change_of_a_rate():
+    from nianbao.numbers import format_point_change
+
+    assert format_point_change(Decimal("18.4") - Decimal("17.5")) == "提高0.9个百分点"
+    assert format_point_change(Decimal("41.9") - Decimal("42.2")) == "降低0.3个百分点"
+    assert format_point_change(Decimal("0.04")) == "持平"
+    assert format_point_change(Decimal("0.05")) == "提高0.1个百分点"  # half-up, not banker's rounding

@@ -15,7 +15,16 @@ from markupsafe import Markup
 
 from .charts import ChartMaker
 from .facts import Facts, MissingFigure, target_text
-from .numbers import format_growth, format_number, format_percent, format_points, format_value, growth_rate, share
+from .numbers import (
+    format_growth,
+    format_number,
+    format_percent,
+    format_point_change,
+    format_points,
+    format_value,
+    growth_rate,
+    share,
+)
 from .opendata import download_name, workbook_path
 
 Link = Callable[[str], str]  # docs-relative source path -> URL relative to the current page
@@ -308,7 +317,8 @@ class Blocks:
                 "earlier_href": self.link(edition_page_path(r.earlier_edition, "summary")),
                 "later": format_number(r.later_value, ind.decimals), "later_edition": r.later_edition,
                 "later_href": self.link(edition_page_path(r.later_edition, "summary")),
-                "change": format_growth(growth_rate(r.later_value, r.earlier_value), prefix=""),
+                "change": (format_point_change(r.later_value - r.earlier_value, ind.decimals) if ind.unit == "%"
+                           else format_growth(growth_rate(r.later_value, r.earlier_value), prefix="")),  # fmt: skip
                 "note": r.note,
             })  # fmt: skip
         return rows
