@@ -275,3 +275,20 @@ def test_revisions_of_rates_are_measured_in_points(sample_site):
         assert cells["幅度"] == ("提高" if Decimal(points) > 0 else "降低") + points.lstrip("-") + "个百分点", cells
         checked += 1
     assert checked >= 2  # 工业增加值增速 and 高新技术产业增加值占比 in the sample
+
+
+def test_a_rate_that_fell_is_told_in_points(tmp_path):
+    project = copy_project(FIXTURES / "mini", tmp_path / "project")
+    catalog = project / "data/catalog.yml"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + (
+        "  rd_intensity:\n    name: 研发投入强度\n    unit: \"%\"\n    decimals: 1\n    kind: ratio\n"
+        "    definition: 研发经费占营业收入的比重。\n    source: 县科技局\n    good: up\n"), encoding="utf-8")  # fmt: skip
+    figures = project / "data/editions/2024/figures.csv"
+    before, after = Decimal("2.5"), Decimal("2.2")
+    figures.write_text(figures.read_text(encoding="utf-8").rstrip("\n")
+                       + f"\nrd_intensity,2023,,{before},正式,\nrd_intensity,2024,,{after},正式,\n", encoding="utf-8")  # fmt: skip
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    text = _text(project / "site", "2024/problems.html")
+    assert f"研发投入强度{after}%,比上年降低{before - after}个百分点" in text
+    assert "研发投入强度2.2%,同比下降" not in text

@@ -209,7 +209,10 @@ class Blocks:
             if rate is None or format_growth(rate) == "与上年持平":
                 continue
             if (rate < 0 and ind.good == "up") or (rate > 0 and ind.good == "down"):
-                found.append(Finding("fell", f"{ind.name}{self.facts.value_text(ind.id)},{format_growth(rate)}。",
+                # A rate's change is told in 百分点 (12.0% → 10.8% fell 1.2 points, not 10%).
+                change = (f"比上年{format_point_change(self.facts.points_change(ind.id), ind.decimals)}"
+                          if ind.unit == "%" else format_growth(rate))  # fmt: skip
+                found.append(Finding("fell", f"{ind.name}{self.facts.value_text(ind.id)},{change}。",
                                      self.link(indicator_page_path(ind.id))))  # fmt: skip
         for result in (self.facts.judge(t) for t in self.facts.targets_due()):
             if result.met is False:

@@ -80,6 +80,11 @@ class Facts:
         previous = self.figure(indicator_id, period - 1, breakdown)
         return growth_rate(current.value, previous.value)
 
+    def points_change(self, indicator_id: str, period: int | None = None, breakdown: str | None = None) -> Decimal:
+        """This year's rate minus last year's, for indicators that are themselves rates (unit %)."""
+        period = self.edition.year if period is None else period
+        return self.figure(indicator_id, period, breakdown).value - self.figure(indicator_id, period - 1, breakdown).value
+
     def growth_or_none(self, indicator_id: str, period: int | None = None, breakdown: str | None = None):
         try:
             return self.growth(indicator_id, period, breakdown)
