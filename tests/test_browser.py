@@ -92,14 +92,19 @@ def test_palette_toggle_restyles_drawn_charts(browser, mini_site, serve):
     ctx.close()
 
 
+def _tab_to(page, selector: str, presses: int) -> bool:
+    """Press Tab until the focused element matches ``selector``; False if it never does within ``presses``."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return True
+    return False
+
+
 def test_table_alternative_is_reachable_by_keyboard(browser, mini_site, serve):
     ctx, page, _ = _open(browser, serve(mini_site) + "2024/summary.html")
     summary = page.locator(".nb-chart__table summary").first
-    for _ in range(200):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement && document.activeElement.matches('.nb-chart__table summary')"):
-            break
-    else:
+    if not _tab_to(page, ".nb-chart__table summary", 200):
         pytest.fail("the chart's table alternative is not reachable with Tab")
     page.keyboard.press("Enter")
     assert summary.evaluate("el => el.parentElement.open")
@@ -166,11 +171,7 @@ def test_a_table_that_has_to_scroll_takes_keyboard_focus(browser, sample_site, s
     page.wait_for_function("() => document.querySelector('.nb-table-wrap').hasAttribute('data-nb-scroll')")
     assert wrap.get_attribute("tabindex") == "0" and wrap.get_attribute("role") == "region"
     assert wrap.get_attribute("aria-label").startswith("数据修订记录")
-    for _ in range(100):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement && document.activeElement.matches('.nb-table-wrap')"):
-            break
-    else:
+    if not _tab_to(page, ".nb-table-wrap", 100):
         pytest.fail("the scrolling table is not reachable with Tab")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.nb-table-wrap').scrollLeft > 0")

@@ -10,7 +10,7 @@ import importlib
 import sys
 
 from .commands import COMMANDS
-from .commands.check import collect_problems  # noqa: F401  (kept importable from here for callers and tests)
+from .site import collect_problems  # noqa: F401  (kept importable from here for callers and tests)
 
 
 def build_parser() -> argparse.ArgumentParser:
