@@ -62,7 +62,8 @@ def on_config(config):
         config.extra["nianbao"] = {"park": {}, "editions": [], "pdf": {}}
         return config
     for problem in site.warnings:
-        log.warning("%s:%s %s %s", problem.file, problem.row or "", problem.code, problem.message)
+        report = log.info if problem.is_notice else log.warning  # notices are for the record, never fail --strict
+        report("%s:%s %s %s", problem.file, problem.row or "", problem.code, problem.message)
     if site.bundle_warning():
         log.info(site.bundle_warning())
     initialize_segmenter()  # the search plugin's own start-up cost, moved earlier: not counted as engine time
@@ -106,7 +107,9 @@ def on_page_markdown(markdown, page, config, files):
     offset = 0 if page.file.generated_by else front_matter_lines(page.file.content_string)
     rendered = _timed(site.render_page, src, markdown, link, offset)
     for problem in rendered.problems:
-        if not problem.is_error:
+        if problem.is_notice:
+            log.info("%s:%s %s %s", problem.file, problem.row or "", problem.code, problem.message)
+        elif not problem.is_error:
             log.warning("%s:%s %s %s。%s", problem.file, problem.row or "", problem.code, problem.message,
                         problem.advice)  # fmt: skip
     _state["problems"].extend(p for p in rendered.problems if p.is_error)

@@ -48,7 +48,7 @@ DATA_CASES: dict[str, list[tuple]] = {
     "edition-year-mismatch": [(E24, None, "year", "edition-year-mismatch")],  # folder 2024, year: 2025
     # --- the catalog (catalog.py) ---
     "unknown-unit": [(CATALOG, 23, "indicators/tax/unit", "unknown-unit")],  # 亿 instead of 亿元
-    "unknown-relation": [(CATALOG, 63, "indicators/loans", "unknown-relation")],  # parts: [loans_a, loans_c]
+    "unknown-relation": [(CATALOG, 71, "indicators/loans/parts", "unknown-relation")],  # parts: [loans_a, loans_c]
     "relation-cycle": [(CATALOG, 72, "indicators/loans/parts", "relation-cycle")],  # loans ⊃ loans_a ⊃ loans
     # --- what the figures mean (checks.py) ---
     "unknown-indicator": [(F24, 23, "indicator", "unknown-indicator")],  # profit
@@ -209,16 +209,29 @@ def test_indicator_parts_tolerate_rounding(tmp_path):
     assert report is not None
 
 
-def test_incomplete_zone_breakdown_is_not_summed_to_the_total(tmp_path):
-    # With 西区 2024 not given, the zone parts cannot be compared for equality, only for excess: 143.10 ≤ 243.10.
+def test_incomplete_breakdown_of_a_complete_dimension_is_named(tmp_path):
+    # The zones are declared complete (they partition the park). With 西区 2024 not given, 东区 143.10 alone falls
+    # 100.00 short of the total: 分项不全, naming the zone that is missing, on the total's row.
     root = make_project(tmp_path)
     lines = (root / F24).read_text(encoding="utf-8").splitlines(keepends=True)
     assert lines[6].startswith("revenue,2024,西区,")
     del lines[6]
     (root / F24).write_text("".join(lines), encoding="utf-8")
-    report, problems = load_report(root)
-    assert problems == []
-    assert report is not None
+    _, problems = load_report(root)
+    assert locations(problems) == [(F24, 3, "value", "parts-incomplete")]
+    assert "未列出:西区" in problems[0].message and "相差100.00亿元" in problems[0].message
+
+
+def test_incomplete_breakdown_still_may_not_exceed_the_total(tmp_path):
+    # 西区 missing and 东区 raised to 250.00 > 243.10: the listed part alone exceeds the total.
+    root = make_project(tmp_path)
+    lines = (root / F24).read_text(encoding="utf-8").splitlines(keepends=True)
+    del lines[6]
+    (root / F24).write_text("".join(lines), encoding="utf-8")
+    _replace_line(root / F24, 6, "revenue,2024,东区,143.10,", "revenue,2024,东区,250.00,")
+    _, problems = load_report(root)
+    assert locations(problems) == [(F24, 3, "value", "parts-exceed-total")]
+    assert "分项不全" in problems[0].message
 
 
 def test_missing_file_is_reported(tmp_path):

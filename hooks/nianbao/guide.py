@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .problems import CODES, ERROR
+from .problems import CODES, SEVERITY_WORDS
 
 GUIDE = Path(__file__).resolve().parents[2] / "GUIDE.md"
 BEGIN = "<!-- 错误代码表开始:由 make guide 从 hooks/nianbao/problems.py 的 CODES 生成,请勿手改 -->"
@@ -29,7 +29,7 @@ def error_table() -> str:
         "|---|---|---|---|",
     ]
     for code, (severity, message, advice) in CODES.items():
-        level = "错误" if severity == ERROR else "提醒"
+        level = SEVERITY_WORDS[severity]
         lines.append(f"| `{code}` | {level} | {_cell(message.replace('{detail}', '…'))} | {_cell(advice)} |")
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ import pandas as pd
 from . import normalize, tables
 from .catalog import CATALOG_FILE, Catalog, load_catalog
 from .checks import check_report
-from .model import Edition, Figure, Report, SignedProject, Target
+from .model import Discrepancy, Edition, Figure, Report, SignedProject, Target
 from .problems import DataError, Problem, errors
 from .yamlfiles import load_yaml
 
@@ -85,6 +85,8 @@ def _load_edition(folder: Path, catalog: Catalog | None,
         title=meta.get("title") or f"{year}年度工作总结暨{year + 1}年工作规划",
         published=meta.get("published"),
         periods=tuple(meta.get("periods") or (year - 1, year)),
+        discrepancies=[Discrepancy(d["indicator"], d["period"], d.get("breakdown") or None, d["code"], d["reason"], i)
+                       for i, d in enumerate(meta.get("discrepancies") or ())],  # fmt: skip
     )
     figures, found = tables.read_table(folder / "figures.csv", tables.FIGURES, f"{label}/figures.csv", data_dir)
     problems += found

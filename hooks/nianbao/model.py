@@ -59,6 +59,22 @@ class SignedProject:
     row: int
 
 
+@dataclass(frozen=True)
+class Discrepancy:
+    """A published figure that fails a check as printed, kept faithful to the report with the reason (edition.yml)."""
+
+    indicator: str
+    period: int
+    breakdown: str | None
+    code: str
+    reason: str
+    index: int  # position in edition.yml's list, to locate it
+
+    @property
+    def subject(self) -> Key:
+        return (self.indicator, self.period, self.breakdown)
+
+
 @dataclass
 class Edition:
     year: int
@@ -68,6 +84,9 @@ class Edition:
     figures: dict[Key, Figure] = field(default_factory=dict)
     targets: list[Target] = field(default_factory=list)
     projects: list[SignedProject] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+    # What the checks found for each acknowledged discrepancy, shown beside the figure (filled by check_report).
+    discrepancy_notes: dict[Key, str] = field(default_factory=dict)
 
     @property
     def folder(self) -> str:

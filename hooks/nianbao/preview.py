@@ -17,7 +17,7 @@ def problems_block(problems: Iterable[Problem], title: str) -> str:
     """An HTML box (Material's "failure" admonition) with one row per problem: where, code, what to do."""
     rows = []
     for p in sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or "", p.code)):
-        level = "错误" if p.is_error else "提醒"
+        level = p.level_word
         rows.append(
             f"<tr><td>{escape(p.file)}</td><td>{p.row or ''}</td><td>{escape(p.column or '')}</td>"
             f"<td><code>{escape(p.code)}</code></td><td>[{level}] {escape(p.message)}。{escape(p.advice)}</td></tr>"

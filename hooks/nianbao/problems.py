@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .units import allowed_units_text
+
 ERROR = "error"
 WARNING = "warning"
+NOTICE = "notice"  # listed for the record, never fails a build: a discrepancy the edition acknowledges, a literal figure
+SEVERITY_WORDS = {ERROR: "错误", WARNING: "提醒", NOTICE: "说明"}
 
 # code -> (severity, message template, what to do). The codes are stable: scripts, CI annotations and the guide for
 # office staff refer to them. Messages are in Chinese because office staff read them.
@@ -28,16 +32,38 @@ CODES: dict[str, tuple[str, str, str]] = {
     "duplicate-figure": (ERROR, "同一指标、时期、分组重复填报", "删除重复的一行"),
     "duplicate-target": (ERROR, "同一指标、时期、口径的目标重复", "删除重复的一行"),
     "unknown-indicator": (ERROR, "未知指标“{detail}”", "先在 data/catalog.yml 中登记该指标,或改正指标代码"),
-    "unknown-unit": (ERROR, "指标“{detail}”的计量单位不在允许范围内", "使用允许的单位,如 亿元、万元、个、家"),
+    "unknown-unit": (ERROR, "指标“{detail}”的计量单位不在允许范围内", "改用允许的单位之一:" + allowed_units_text()),
     "unknown-breakdown": (ERROR, "“{detail}”不是该指标允许的分组", "使用 catalog.yml 中该指标分组维度的成员"),
     "unknown-member": (ERROR, "“{detail}”不在 catalog.yml 的名单中", "改成 catalog.yml 中 dimensions 下列出的产业或片区名称,或先在名单中加上它"),
     "unknown-relation": (ERROR, "关系中引用了未知指标“{detail}”", "改正 catalog.yml 中的指标代码"),
     "relation-cycle": (ERROR, "指标构成关系存在循环:{detail}", "检查 catalog.yml 中的 parts,一个指标不能是自己的组成部分"),
     "period-outside-edition": (ERROR, "时期 {detail} 不在本期年报的时期范围内", "检查年份,或在 edition.yml 的 periods 中加上该年"),
     "negative-count": (ERROR, "计数类指标不能为负数:{detail}", "检查该数值"),
-    "parts-exceed-total": (ERROR, "分项合计 {detail}", "核对分项与总计"),
-    "parts-not-total": (ERROR, "分项合计与总计不符:{detail}", "核对分项与总计;四舍五入造成的差异会自动放过"),
+    "parts-exceed-total": (ERROR, "分项合计大于总计:{detail}", "核对分项与总计;四舍五入能解释的差异会自动放过"),
+    "parts-not-total": (ERROR, "分项合计与总计不符:{detail}", "核对分项与总计;四舍五入能解释的差异会自动放过"),
+    "parts-incomplete": (
+        ERROR,
+        "分项合计少于总计:{detail}",
+        "补上缺少的分项(没有的填 0);若分项本来就不全,在 catalog.yml 中把该维度设为 complete: false",
+    ),
+    "exceeds-bound": (ERROR, "{detail}", "核对这两个数;前者是后者的一部分,不能比后者大"),
     "derived-mismatch": (ERROR, "填报值与由原始数据算出的值不符:{detail}", "改为算出的值,或核对原始数据"),
+    "relation-unit-mismatch": (ERROR, "关系两端的计量单位无法换算:{detail}", "检查 catalog.yml 中该关系引用的指标和单位"),
+    "relation-not-additive": (
+        ERROR,
+        "比率或指数不能相加:{detail}",
+        "去掉该指标的 parts/includes;增速、占比等比率不能由分项相加得到",
+    ),
+    "acknowledged-discrepancy": (
+        NOTICE,
+        "原报告数据不一致,已按原样发布:{detail}",
+        "这是 edition.yml 中 discrepancies 登记过的差异,页面上会在该数旁注明",
+    ),
+    "acknowledged-unused": (
+        WARNING,
+        "edition.yml 登记的差异不存在:{detail}",
+        "数据已经一致,删除 discrepancies 中的这一项",
+    ),
     "unit-slip": (ERROR, "与上年相比变化约一万倍,疑似万元与亿元混用:{detail}", "核对计量单位"),
     "edition-year-mismatch": (ERROR, "edition.yml 中的年份 {detail} 与文件夹名不一致", "使文件夹名与 year 一致"),
     "prose-unknown-function": (ERROR, "页面中的写法有误:{detail}", "对照 DESIGN.md 中的函数表修改"),
@@ -125,6 +151,8 @@ class Problem:
     code: str
     detail: str = ""
     severity: str = field(default="", compare=False)
+    # The figure a data check judged (indicator, period, breakdown): how an edition's acknowledged discrepancy finds it.
+    subject: tuple | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.code not in CODES:
@@ -144,6 +172,14 @@ class Problem:
     @property
     def is_error(self) -> bool:
         return self.severity == ERROR
+
+    @property
+    def is_notice(self) -> bool:
+        return self.severity == NOTICE
+
+    @property
+    def level_word(self) -> str:
+        return SEVERITY_WORDS[self.severity]
 
     def as_dict(self) -> dict:
         return {
@@ -173,12 +209,16 @@ def errors(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.is_error]
 
 
+def failing(problems: Iterable[Problem], strict: bool) -> list[Problem]:
+    """What stops a build: errors, and with ``strict`` warnings too. Notices never do."""
+    return [p for p in problems if p.is_error or (strict and not p.is_notice)]
+
+
 def format_table(problems: Iterable[Problem]) -> str:
     """One plain-text table: 文件 | 行 | 列 | 代码 | 说明 — readable in a terminal and in a CI log."""
     rows = [("文件", "行", "列", "代码", "说明")]
     for p in sorted(problems, key=_sort_key):
-        level = "错误" if p.is_error else "提醒"
-        rows.append((p.file, str(p.row or ""), p.column or "", p.code, f"[{level}] {p.message}。{p.advice}"))
+        rows.append((p.file, str(p.row or ""), p.column or "", p.code, f"[{p.level_word}] {p.message}。{p.advice}"))
     widths = [max(_display_width(r[i]) for r in rows) for i in range(4)]
     lines = []
     for r in rows:

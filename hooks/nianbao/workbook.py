@@ -654,7 +654,7 @@ def format_located(located: list[Located]) -> str:
     rows = [("位置", "代码", "说明")]
     for item in sorted(located, key=lambda x: x.order):
         p = item.problem
-        level = "错误" if p.is_error else "提醒"
+        level = p.level_word
         rows.append((item.where, p.code, f"[{level}] {p.message}。{p.advice}"))
     widths = [max(_width(r[i]) for r in rows) for i in range(2)]
     return "\n".join(" | ".join([r[i] + " " * (widths[i] - _width(r[i])) for i in range(2)] + [r[2]]) for r in rows)

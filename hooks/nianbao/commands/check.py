@@ -19,7 +19,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from ..problems import Problem, errors, format_table
+from ..problems import Problem, errors, failing, format_table
 from ..site import collect_problems
 
 
@@ -80,7 +80,7 @@ def github_annotation(root: Path, p: Problem) -> str:
     """``::error file=…,line=…,col=…,title=code::message``. GitHub shows it under that line of the pull request's
     diff; ``col`` is the character where the CSV cell starts, and the message also names the column (the CSV header's
     name, the one office staff see in Excel)."""
-    level = "error" if p.is_error else "warning"
+    level = "error" if p.is_error else "notice" if p.is_notice else "warning"
     props = [f"file={_escape_property(_repo_path(root, p.file))}"]
     if p.row:
         props.append(f"line={p.row}")
@@ -105,7 +105,7 @@ def gitlab_code_quality(root: Path, problems: list[Problem]) -> list[dict]:
             "description": f"{p.message}。{p.advice}",
             "check_name": p.code,
             "fingerprint": fingerprint,
-            "severity": "major" if p.is_error else "minor",
+            "severity": "major" if p.is_error else "info" if p.is_notice else "minor",
             "location": location,
         })  # fmt: skip
     return issues
@@ -128,7 +128,9 @@ def print_problems(problems: list[Problem], fmt: str, out=None, root: Path | Non
         if problems:
             out.write(format_table(problems) + "\n")
         n_err = len(errors(problems))
-        out.write(f"检查完成:{n_err} 个错误,{len(problems) - n_err} 个提醒。\n")
+        n_notice = sum(p.is_notice for p in problems)
+        notices = f",{n_notice} 条说明" if n_notice else ""
+        out.write(f"检查完成:{n_err} 个错误,{len(problems) - n_err - n_notice} 个提醒{notices}。\n")
 
 
 def run(args) -> int:
@@ -139,8 +141,7 @@ def run(args) -> int:
             print_problems(problems, args.format, out, root)
     else:
         print_problems(problems, args.format, root=root)
-    failing = problems if args.strict else errors(problems)
-    return 1 if failing else 0
+    return 1 if failing(problems, args.strict) else 0
 
 
 def register(subparsers) -> None:
