@@ -339,3 +339,60 @@ def test_rates_cannot_be_declared_as_sums(tmp_path):
                + indicator("growth_a", "甲增速", "%", "ratio") + indicator("growth_b", "乙增速", "%", "ratio"))  # fmt: skip
     root = project(tmp_path, catalog, ["growth,2024,,15.0"])
     assert [code for *_, code in findings(root)] == ["relation-not-additive"]
+
+
+# --- acknowledged discrepancies ---------------------------------------------------------------------------------------
+
+ZHANGSHU = Path(__file__).parent / "realreports" / "zhangshu-2014"
+ACKNOWLEDGED = """discrepancies:
+  - indicator: tracked_projects
+    period: 2014
+    code: parts-incomplete
+    reason: 原报告如此,所列六处合计41个
+"""
+
+
+def _zhangshu(tmp_path: Path, edition_extra: str) -> Path:
+    import shutil
+
+    root = tmp_path / "zhangshu"
+    shutil.copytree(ZHANGSHU / "data", root / "data")
+    edition = root / "data/editions/2014/edition.yml"
+    edition.write_text(edition.read_text(encoding="utf-8") + edition_extra, encoding="utf-8")
+    return root
+
+
+def test_acknowledged_discrepancy_builds_and_is_listed_as_such(tmp_path):
+    from nianbao.site import Site, collect_problems
+
+    root = _zhangshu(tmp_path, ACKNOWLEDGED)
+    problems = collect_problems(root)
+    assert [(p.row, p.code, p.severity) for p in problems] == [(6, "acknowledged-discrepancy", "notice")]
+    assert "41个" in problems[0].message and "原报告如此" in problems[0].message
+    page = Site(root).render_page("2014/summary.md", "跟踪洽谈项目{{ value('tracked_projects') }}。\n\n"
+                                  "{{ breakdown_table('tracked_projects', 'place') }}\n", lambda t: t)  # fmt: skip
+    assert page.problems == []
+    note = "原报告数据\uff1a2014年跟踪洽谈项目按园区的分项合计41个\uff0c与总计43个相差2个"
+    assert f"跟踪洽谈项目43个\uff08{note}" in page.markdown
+    assert page.markdown.count(note) == 2  # beside the figure, and under the breakdown table
+    assert "四舍五入" not in page.markdown  # rounding cannot explain a count
+
+
+def test_a_new_error_still_fails_beside_an_acknowledged_one(tmp_path):
+    root = _zhangshu(tmp_path, ACKNOWLEDGED)
+    figures = root / "data/editions/2014/figures.csv"
+    figures.write_text(figures.read_text(encoding="utf-8").replace("signed_projects,2014,盐化基地,3,",
+                                                                   "signed_projects,2014,盐化基地,4,"), encoding="utf-8")
+    report, problems = load_report(root)
+    # 28 + 13 + 4 = 45 signed projects exceed the 44 printed (the other five places are not listed).
+    assert sorted((p.row, p.code) for p in problems) == [(2, "parts-exceed-total"), (6, "acknowledged-discrepancy")]
+    assert report is None
+
+
+def test_an_acknowledgement_that_matches_nothing_is_stale(tmp_path):
+    root = _zhangshu(tmp_path, ACKNOWLEDGED.replace("parts-incomplete", "parts-not-total"))
+    _, problems = load_report(root)
+    assert sorted((p.file, p.row, p.code) for p in problems) == [
+        ("data/editions/2014/edition.yml", 5, "acknowledged-unused"),  # the list item's line
+        ("data/editions/2014/figures.csv", 6, "parts-incomplete"),  # the wrong code acknowledges nothing
+    ]

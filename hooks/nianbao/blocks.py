@@ -166,11 +166,13 @@ class Blocks:
                 "share": format_percent(share(cur.value, total.value)) if total.value else "—",
             })  # fmt: skip
         shown = sum((self.facts.edition.figure(indicator_id, year, r["member"]).value for r in rows), Decimal(0))
+        discrepancy = self.facts.discrepancy_note(indicator_id)  # a published total its parts do not make
         rounding_note = format_number(shown, ind.decimals) != format_number(total.value, ind.decimals)
         return self._render("breakdown_table.html", indicator=ind, dimension=dim, rows=rows, year=year,
                             downloads=self._downloads(),
                             total=format_number(total.value, ind.decimals), complete=dim.complete,
-                            rounding_note=rounding_note and dim.complete)  # fmt: skip
+                            rounding_note=rounding_note and dim.complete and not discrepancy,
+                            discrepancy=discrepancy)  # fmt: skip
 
     def target_review(self) -> Markup:
         results = [self.facts.judge(t) for t in self.facts.targets_due()]

@@ -367,9 +367,10 @@ def check_derived_figures(view: EditionView) -> Iterator:
             digits = max(-fig.value.as_tuple().exponent, 0)
             unit_text = "个百分点" if ind.gap_of else ind.unit
             low, high = (format_number(x, digits + 2) for x in (computed.interval.lo, computed.interval.hi))
+            allowed = f"(计入四舍五入,应在{low}~{high}之间)" if low != high else ""  # exact counts: nothing to allow
             yield _at(view.edition, fig, "value", "derived-mismatch",
                       f"{_where(fig)}{ind.name}填报{_num(fig.value)}{unit_text},按{computed.basis}算得"
-                      f"{format_number(computed.value, digits)}{unit_text}(计入四舍五入,应在{low}~{high}之间)")  # fmt: skip
+                      f"{format_number(computed.value, digits)}{unit_text}{allowed}")  # fmt: skip
 
 
 def check_unit_slips(view: EditionView) -> Iterator:

@@ -13,6 +13,8 @@ from .catalog import Indicator
 from .model import Edition, Figure, Report, Target
 from .numbers import format_number, format_percent, format_points, format_value, growth_rate, round_half_up
 
+# Punctuation inside Chinese text is full-width; check messages are written for terminals with ASCII punctuation.
+FULL_WIDTH = str.maketrans({",": "\uff0c", ";": "\uff1b", ":": "\uff1a", "(": "\uff08", ")": "\uff09"})
 # How far below an "about" (左右) target an actual may fall and still count as met.
 ABOUT_TOLERANCE_LEVEL = Decimal("0.01")  # 1% of a level target
 ABOUT_TOLERANCE_POINTS = Decimal("0.5")  # 0.5 percentage points of a growth target
@@ -65,6 +67,13 @@ class Facts:
             where = f"{period or self.edition.year}年{ind.name}" + (f"({breakdown})" if breakdown else "")
             raise MissingFigure(f"{self.edition.year}年报数据中没有{where}")
         return fig
+
+    def discrepancy_note(self, indicator_id: str, period: int | None = None, breakdown: str | None = None) -> str | None:
+        """What an acknowledged discrepancy of this figure says, for the page: the figure stays as printed, and the
+        reader sees that its parts or inputs do not agree with it (edition.yml ``discrepancies``)."""
+        key = (indicator_id, self.edition.year if period is None else period, breakdown)
+        note = self.edition.discrepancy_notes.get(key)
+        return f"原报告数据:{note}".translate(FULL_WIDTH) if note else None
 
     def value_text(self, indicator_id: str, period: int | None = None, breakdown: str | None = None) -> str:
         ind = self.indicator(indicator_id)

@@ -221,7 +221,9 @@ def _prose_functions(facts: Facts) -> dict:
     edition = facts.edition
 
     def value(indicator, period=None, breakdown=None):
-        return facts.value_text(indicator, period, breakdown)
+        text = facts.value_text(indicator, period, breakdown)
+        note = facts.discrepancy_note(indicator, period, breakdown)
+        return f"{text}\uff08{note}\uff09" if note else text  # (…), full-width in Chinese text
 
     def number(indicator, period=None, breakdown=None):
         return facts.number_text(indicator, period, breakdown)
