@@ -344,7 +344,6 @@ def test_hand_typed_figure_lint_finds_numbers_in_chinese_prose(line, figure):
     [
         '{{ value("revenue") }}',
         '2024年营业收入{{ value("revenue") }}',  # a year is not a statistic
-        '{{ literal("3个确立") }}',
         "一是部分企业增速放缓。",
         "G320国道",
     ],

@@ -205,7 +205,7 @@ class Blocks:
         found: list[Finding] = []
         year = self.facts.edition.year
         for ind in self.report.catalog.indicators.values():
-            if ind.good == "neutral" or ind.growth_of or ind.share_of:
+            if ind.good == "neutral" or ind.is_derived:
                 continue
             rate = self.facts.growth_or_none(ind.id)
             if rate is None or format_growth(rate) == "与上年持平":

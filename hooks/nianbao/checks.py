@@ -306,7 +306,9 @@ def rate_of(view: EditionView, rate_id: str, period: int, breakdown: str | None)
     if fig is not None:
         return Computed(fig.value, view.interval(fig), f"{rate_ind.name}{_num(fig.value)}{rate_ind.unit}")
     if rate_ind.growth_of:
-        return growth_of(view, rate_ind.growth_of, period, breakdown)
+        computed = growth_of(view, rate_ind.growth_of, period, breakdown)
+        if computed is not None:
+            return dataclasses.replace(computed, basis=f"{computed.basis},增速{format_number(computed.value, 2)}%")
     return None
 
 
@@ -349,8 +351,7 @@ def _derive(view: EditionView, ind: Indicator, fig: Figure) -> Computed | None:
         if part is None or whole is None:
             return None
         return Computed(part.value - whole.value, part.interval - whole.interval,
-                        f"{label[0]}增速{_num(part.value)}%(据{part.basis}),{label[1]}增速{_num(whole.value)}%"
-                        f"(据{whole.basis})")  # fmt: skip
+                        f"{label[0]}:{part.basis};{label[1]}:{whole.basis}")
     return None
 
 

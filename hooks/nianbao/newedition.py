@@ -179,7 +179,7 @@ def _headline_sentence(catalog: Catalog, targets_due: set[str]) -> str:
 
 
 def _trend_chart(catalog: Catalog) -> str:
-    amounts = [i for i in catalog.headlines if not i.is_count and not (i.growth_of or i.share_of)]
+    amounts = [i for i in catalog.headlines if not i.is_count and not i.is_derived]
     same_unit = [i.id for i in amounts if amounts and i.unit == amounts[0].unit]
     if not same_unit:
         return ""

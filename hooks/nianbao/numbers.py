@@ -12,15 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 HUNDRED = Decimal(100)
 NUMBER_TEXT = r"-?\d+(\.\d+)?"  # how a plain number is written in the CSV files
 
-# Units a figure may carry (catalog.yml). Anything else is a typo or a unit we have not thought about.
-UNITS = (
-    "亿元", "万元", "元", "万美元", "亿美元",
-    "万平方米", "平方米", "平方公里", "亩", "公顷",
-    "个", "家", "人", "人次", "条", "起", "盏", "米", "公里", "项", "次", "件", "户", "宗", "吨",
-    "%", "吨标准煤/万元",
-)  # fmt: skip
-
-
 def to_decimal(text: str) -> Decimal:
     """Parse a plain decimal number (no units, no separators). Raises ValueError for anything else."""
     try:

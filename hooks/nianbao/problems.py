@@ -128,6 +128,21 @@ CODES: dict[str, tuple[str, str, str]] = {
         "正文中手写了数字“{detail}”",
         "改用 value()/growth() 等函数从数据取数;不是统计数字的,用 literal(\"…\") 包起来",
     ),
+    "prose-figure-in-data": (
+        WARNING,
+        "正文中手写的“{detail}",
+        "改用函数从数据取数,数据一改,正文跟着改",
+    ),
+    "prose-figure-contradicts": (
+        ERROR,
+        "正文中手写的“{detail}",
+        "改用 value()/growth() 等函数从数据取数;若数据有误,先改正数据",
+    ),
+    "prose-literal-figure": (
+        NOTICE,
+        "literal() 中的“{detail}”没有与数据核对",
+        "是统计数字的,改用 value() 等函数;确实不是统计数字的(如“3个确立”),可以保留",
+    ),
     "prose-placeholder": (
         WARNING,
         "页面中还有没写完的占位文字“{detail}”",

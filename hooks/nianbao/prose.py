@@ -20,12 +20,8 @@ from .facts import Facts, MissingFigure
 from .model import Edition, Report
 from .numbers import format_change, format_growth, format_percent, format_value, share
 from .problems import Problem
+from .prosefigures import JINJA_SPAN, lint_figures
 
-# A number followed by a unit, typed by hand (ASCII or full-width digits).
-UNIT_WORDS = (
-    "个百分点", "亿美元", "万美元", "亿元", "万元", "元", "万平方米", "平方米", "平方公里", "公顷", "亩", "万人", "人次",
-    "人", "个", "家", "条", "起", "盏", "公里", "米", "项", "次", "件", "户", "宗", "吨", "倍", "%", "％",
-)  # fmt: skip
 # Raw HTML a page must not carry: it could run script or send readers elsewhere. Pages get charts and tables from the
 # block functions; the site's Content-Security-Policy blocks all of these as well (defence in depth).
 UNSAFE_HTML = re.compile(
@@ -46,8 +42,6 @@ SCRIPT_URL = re.compile(r"^(?:(?:java|vb)script:|data:text/html)")
 # A bound on arithmetic in pages: a page computes nothing big (figures come from the functions), so `9**99999999` or
 # `"x" * 10**9` is an attempt to stall the build.
 MAX_POWER, MAX_BASE, MAX_BITS, MAX_REPEAT = 100, 10**6, 4096, 10_000
-HAND_TYPED = re.compile(r"(?<![0-9A-Za-z０-９._])([0-9０-９][0-9０-９.,，．]*\s*(?:" + "|".join(map(re.escape, UNIT_WORDS)) + "))")
-JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # What `nianbao new-edition` writes where the office still has to write (templates/*.md, newedition.py).
 PLACEHOLDER = re.compile(r"【待填写[^】\n]*】?")
 
@@ -60,13 +54,8 @@ class RenderedPage:
 
 
 def lint_hand_typed_figures(source: str, label: str, line_offset: int = 0) -> list[Problem]:
-    """Numbers with a unit written by hand outside any {{ … }}: they cannot be checked against the data."""
-    blanked = JINJA_SPAN.sub(lambda m: "\n" * m.group(0).count("\n"), source)
-    problems = []
-    for lineno, line in enumerate(blanked.splitlines(), start=1):
-        for match in HAND_TYPED.finditer(line):
-            problems.append(Problem(label, lineno + line_offset, None, "prose-hand-typed-figure", match.group(1)))
-    return problems
+    """Numbers with a unit written by hand outside any {{ … }}, without comparing them with data."""
+    return lint_figures(source, label, None, line_offset)
 
 
 def lint_placeholders(source: str, label: str, line_offset: int = 0) -> list[Problem]:
@@ -139,12 +128,15 @@ class PageRenderer:
         self.sandbox = ProseSandbox(autoescape=True, undefined=jinja2.StrictUndefined)
 
     def render(self, source: str, label: str, edition: Edition | None, link: Link, chart_prefix: str,
-               line_offset: int = 0) -> RenderedPage:  # fmt: skip
+               line_offset: int = 0, authored: bool = True) -> RenderedPage:  # fmt: skip
+        """``authored=False`` for the pages the engine writes itself: their figures all come from functions, and the
+        names they print (工业产值3000万元以上企业) are data, not figures typed by hand."""
         edition = edition or self.report.latest_edition
         facts = Facts(self.report, edition)
         blocks = Blocks(facts, self.blocks_env, link, chart_prefix)
         page = RenderedPage(markdown="")
-        page.problems += lint_hand_typed_figures(source, label, line_offset)
+        if authored:
+            page.problems += lint_figures(source, label, facts, line_offset)
         page.problems += lint_unsafe_html(source, label, line_offset)
         page.problems += lint_placeholders(source, label, line_offset)
 

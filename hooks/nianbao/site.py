@@ -5,6 +5,7 @@ The MkDocs adapter (hooks/mkdocs_hooks.py) calls these; a move to another genera
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -78,7 +79,12 @@ class Site:
         if SUMMARY_PAGE.match(src_path) and "revision_notes(" not in markdown:
             # Revisions are shown on both editions' summaries whether or not the page's author asked for them.
             markdown += "\n\n{{ revision_notes() }}\n"
-        return self.renderer.render(markdown, label, self.edition_for(src_path), link, prefix, line_offset)
+        authored = src_path not in self._generated_paths
+        return self.renderer.render(markdown, label, self.edition_for(src_path), link, prefix, line_offset, authored)
+
+    @functools.cached_property
+    def _generated_paths(self) -> frozenset[str]:
+        return frozenset(self.generated_pages())
 
     @property
     def park(self) -> dict:

@@ -330,7 +330,9 @@ def _compare_projects(year, old, new) -> list[ProjectChange]:
 INDICATOR_FIELDS = (
     ("name", "名称"), ("unit", "单位"), ("decimals", "小数位数"), ("kind", "类型"), ("definition", "口径说明"),
     ("source", "来源"), ("good", "方向"), ("breakdowns", "分组维度"), ("parts", "组成部分"),
-    ("growth_of", "增速对应指标"), ("share_of", "占比(分子、分母)"), ("headline", "首页指标"),
+    ("includes", "其中包括"), ("at_most", "不超过"), ("growth_of", "增速对应指标"), ("share_of", "占比(分子、分母)"),
+    ("ratio_to_previous", "为上年的比例对应指标"), ("change_of", "比上年增减对应指标"), ("gap_of", "增速差(个百分点)对应指标"),
+    ("headline", "首页指标"),
     ("chart_kind", "默认图表"),
 )  # fmt: skip
 GOOD_WORDS = {"up": "越大越好", "down": "越小越好", "neutral": "不分好坏"}
@@ -373,9 +375,18 @@ def compare_catalogs(base: Catalog, head: Catalog) -> CatalogChanges:
             found.append(FieldChange("成员", "、".join(old.members), "、".join(new.members)))
         if old.complete != new.complete:
             found.append(FieldChange("成员合计等于总计", _field_text("", old.complete), _field_text("", new.complete)))
+        if old.overlapping != new.overlapping:
+            found.append(FieldChange("成员之间有重复计算", _field_text("", old.overlapping),
+                                     _field_text("", new.overlapping)))  # fmt: skip
+        if old.groups != new.groups:
+            found.append(FieldChange("其中的其中", _groups_text(old.groups), _groups_text(new.groups)))
         if found:
             changes.dimensions.append((dim_id, new.name, found))
     return changes
+
+
+def _groups_text(groups) -> str:
+    return ";".join(f"{g.parent}:{'、'.join(g.members)}" for g in groups) or "(无)"
 
 
 def compare_park(base: dict, head: dict) -> list[FieldChange]:

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..numbers import UNITS
-from ..prose import UNIT_WORDS
 from ..site import Site, front_matter_lines
+from ..units import MEASURE_WORDS, UNITS
 
 # A number as pages print it, with the unit that follows it: "243.10亿元", "12.3%", "5个百分点", "12起".
-_UNITS = sorted(set(UNIT_WORDS) | set(UNITS), key=len, reverse=True)
+_UNITS = sorted({*UNITS, *MEASURE_WORDS}, key=len, reverse=True)
 FIGURE = re.compile(r"(\d+(?:\.\d+)?(?:" + "|".join(map(re.escape, _UNITS)) + r")?)")
 SENTENCE_END = re.compile(r"(?<=[。;!?;!?])")
 HTML_START = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)")
