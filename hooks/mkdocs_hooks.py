@@ -23,7 +23,7 @@ from nianbao.pdf import downloads as pdf_downloads
 from nianbao.preview import data_error_page, with_page_problems
 from nianbao.problems import DataError, errors, format_table
 from nianbao.search_terms import initialize_segmenter, register_terms
-from nianbao.site import Site, front_matter_lines, order_navigation, template_dir_for
+from nianbao.site import Site, front_matter_lines, order_navigation, site_title, template_dir_for
 
 log = logging.getLogger("mkdocs.hooks.nianbao")
 
@@ -71,6 +71,7 @@ def on_config(config):
     _state["site"] = site
     _state["problems"] = []
     config.extra["nianbao"] = {"park": site.park, "editions": site.report.years, "pdf": pdf_downloads(site.report)}
+    config.site_name = site_title(site.park)  # nothing of a park lives in mkdocs.yml
     return config
 
 

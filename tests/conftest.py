@@ -15,6 +15,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The sample park the tests build: a copy of the shipped sample, so that an office that replaces data/ and docs/ with
+# its own park (nianbao init) keeps a green make test.
+SAMPLE = FIXTURES / "qingxi"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
@@ -54,8 +57,8 @@ def mini_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_site(tmp_path_factory) -> Path:
-    """The repository's own sample park, built strictly from a copy (the working tree's site/ is left alone)."""
-    project = copy_project(REPO, tmp_path_factory.mktemp("sample") / "project")
+    """The sample park (tests/fixtures/qingxi), built strictly from a copy."""
+    project = copy_project(SAMPLE, tmp_path_factory.mktemp("sample") / "project")
     result = build(project)
     assert result.returncode == 0, result.stderr
     return project / "site"

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, REPO, build, copy_project
+from conftest import FIXTURES, REPO, SAMPLE, build, copy_project
 
 MINI = FIXTURES / "mini" / "data"
 
@@ -257,7 +257,7 @@ def test_revisions_of_rates_are_measured_in_points(sample_site):
     """A rate revised from 17.5% to 18.4% moved 0.9 个百分点; a relative change (5.1%) would misstate it."""
     import yaml
 
-    catalog = yaml.safe_load((REPO / "data/catalog.yml").read_text(encoding="utf-8"))["indicators"]
+    catalog = yaml.safe_load((SAMPLE / "data/catalog.yml").read_text(encoding="utf-8"))["indicators"]
     names = {c["name"]: (i, c) for i, c in catalog.items()}
     soup = BeautifulSoup((sample_site / "revisions.html").read_text(encoding="utf-8"), "html.parser")
     header = [th.get_text(strip=True) for th in soup.select(".nb-revisions thead th")]
@@ -269,7 +269,7 @@ def test_revisions_of_rates_are_measured_in_points(sample_site):
             continue
         year = int(cells["年份"])
         values = [Decimal(r["value"]) for e in (year, year + 1)
-                  for r in _csv(REPO / f"data/editions/{e}/figures.csv")
+                  for r in _csv(SAMPLE / f"data/editions/{e}/figures.csv")
                   if r["indicator"] == ind_id and int(r["period"]) == year and r["breakdown"] == ""]  # fmt: skip
         points = _q(values[1] - values[0], "0.1")
         assert cells["幅度"] == ("提高" if Decimal(points) > 0 else "降低") + points.lstrip("-") + "个百分点", cells

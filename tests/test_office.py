@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES, REPO, build, copy_project
+from conftest import FIXTURES, SAMPLE, build, copy_project
 from nianbao.cli import main
 from nianbao.workbook import LAYOUTS, format_places, number_text
 from openpyxl import load_workbook
@@ -60,7 +60,7 @@ def _own_cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def sample(tmp_path) -> Path:
-    return copy_project(REPO, tmp_path / "park")
+    return copy_project(SAMPLE, tmp_path / "park")
 
 
 @pytest.fixture
@@ -221,7 +221,7 @@ def _export(project: Path, year: int, out: Path) -> Path:
     return out
 
 
-@pytest.mark.parametrize("source", [REPO, FIXTURES / "mini"], ids=["sample", "mini"])
+@pytest.mark.parametrize("source", [SAMPLE, FIXTURES / "mini"], ids=["sample", "mini"])
 def test_export_then_import_changes_no_byte(source, tmp_path, capsys):
     project = copy_project(source, tmp_path / "p")
     before = _hashes(project / "data")
@@ -346,7 +346,7 @@ def test_edited_workbook_errors_are_reported_by_sheet_and_cell(sample, tmp_path,
     # Without --check the files are written as the workbook says (errors included), and the checks see the same
     assert main(["import-xlsx", str(edited), "--root", str(sample)]) == 1
     figures = (sample / "data/editions/2024/figures.csv").read_text(encoding="utf-8").splitlines()
-    original = _rows(REPO / "data/editions/2024/figures.csv")
+    original = _rows(SAMPLE / "data/editions/2024/figures.csv")
     assert figures[2].split(",")[3] == "12%"  # CSV line 3 = sheet row 3
     assert figures[11].split(",")[4] == "" and original[10]["status"] != ""  # CSV line 12 = sheet row 13
     assert figures[18].split(",")[3] == "15.3"  # sheet row 20 = CSV line 19: the percentage as typed
@@ -380,18 +380,18 @@ def test_import_checks_the_pages_that_quote_the_data(sample, tmp_path, capsys):
 def test_import_again_after_fixing_the_listed_cells(sample, tmp_path, capsys):
     """Import, fix what it lists in the same workbook, import again: not taken for someone else's change. Restoring
     every edited cell gives back the original files, byte for byte (the blank row inserted in the sheet is skipped)."""
-    original = _hashes(REPO / "data")
+    original = _hashes(SAMPLE / "data")
     edited, col = _edit_sample_workbook(sample, tmp_path)
     assert main(["import-xlsx", str(edited), "--root", str(sample)]) == 1  # written, with its errors
-    figures = _rows(REPO / "data/editions/2024/figures.csv")
+    figures = _rows(SAMPLE / "data/editions/2024/figures.csv")
     book = load_workbook(edited)
     ws = book["数据"]
     ws[f"{col['value']}3"] = float(figures[1]["value"])  # CSV line 3
     ws[f"{col['status']}13"] = figures[10]["status"]  # CSV line 12, below the inserted blank row
     ws[f"{col['value']}20"] = float(figures[17]["value"])  # CSV line 19, back from the percentage format
     ws[f"{col['value']}20"].number_format = "0." + "0" * len(figures[17]["value"].split(".")[1])
-    book["目标"][f"{col['qualifier']}4"] = _rows(REPO / "data/editions/2024/targets.csv")[2]["qualifier"]
-    book["签约项目"][f"{col['investment']}5"] = int(_rows(REPO / "data/editions/2024/projects.csv")[3]["investment"])
+    book["目标"][f"{col['qualifier']}4"] = _rows(SAMPLE / "data/editions/2024/targets.csv")[2]["qualifier"]
+    book["签约项目"][f"{col['investment']}5"] = int(_rows(SAMPLE / "data/editions/2024/projects.csv")[3]["investment"])
     book.save(edited)
     capsys.readouterr()
     assert main(["import-xlsx", str(edited), "--root", str(sample)]) == 0, capsys.readouterr()

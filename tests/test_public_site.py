@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, REPO, build, copy_project
+from conftest import FIXTURES, REPO, SAMPLE, build, copy_project
 from frictionless import Package, validate
 from nianbao.loader import load_report
 from nianbao.opendata import safe_cell
@@ -33,7 +33,7 @@ def test_datapackage_validates_and_holds_every_published_figure(sample_site):
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert {t.name for t in report.tasks} >= {"workbook-2024-figures", "workbook-2024-indicators"}  # sheets were read
     package = Package(str(descriptor))
-    model, _ = load_report(REPO)
+    model, _ = load_report(SAMPLE)
     published = {(f.edition, f.indicator, f.period, f.breakdown, f.value)
                  for e in model.editions.values() for f in e.figures.values()}  # fmt: skip
     in_csv, in_workbooks = set(), set()
@@ -63,7 +63,7 @@ def test_datapackage_describes_every_download_file(sample_site):
     assert described == offered
     linked = {urlparse(a["href"]).path.removeprefix("data/") for a in _soup(sample_site, "data.html").select("article a[href^='data/']")}
     assert linked - {"datapackage.json"} <= described
-    model, _ = load_report(REPO)
+    model, _ = load_report(SAMPLE)
     package = Package(str(data / "datapackage.json"))
     for year, edition in model.editions.items():
         sheets = {r["dialect"]["excel"]["sheet"]: r for r in descriptor["resources"]
@@ -218,7 +218,7 @@ def test_every_number_in_cards_and_tables_is_in_the_editions_download(sample_sit
 
 
 def test_xlsx_workbook_has_chinese_headers_units_and_numbers(sample_site):
-    model, _ = load_report(REPO)
+    model, _ = load_report(SAMPLE)
     edition = model.latest_edition
     wb = openpyxl.load_workbook(sample_site / f"data/{edition.year}/nianbao-{edition.year}.xlsx")
     assert wb.sheetnames == ["数据", "目标", "签约项目", "指标说明"]

@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, SAMPLE
 
 COMMIT_DATE = "2025-01-22T10:00:00+08:00"
 COMMIT_EPOCH = int(dt.datetime.fromisoformat(COMMIT_DATE).timestamp())
@@ -38,8 +38,9 @@ def committed_project(folder: Path) -> Path:
 
     Only the engine (the installed ``nianbao`` package) and node_modules come from this checkout.
     """
-    for name in ("data", "docs", "overrides"):
-        shutil.copytree(REPO / name, folder / name)
+    for name in ("data", "docs"):
+        shutil.copytree(SAMPLE / name, folder / name)
+    shutil.copytree(REPO / "overrides", folder / "overrides")
     (folder / "hooks").mkdir()
     shutil.copy2(REPO / "hooks" / "mkdocs_hooks.py", folder / "hooks" / "mkdocs_hooks.py")
     shutil.copy2(REPO / "mkdocs.yml", folder / "mkdocs.yml")
@@ -106,7 +107,7 @@ def test_same_commit_in_two_folders_gives_byte_identical_sites(builds):
     for required in ("index.html", "2024/summary.html", "search/search_index.json", "sitemap.xml", "sitemap.xml.gz",
                      "assets/javascripts/plotly.min.js"):  # fmt: skip
         assert required in files, required
-    years = sorted(p.name for p in (REPO / "data/editions").iterdir() if p.is_dir())
+    years = sorted(p.name for p in (SAMPLE / "data/editions").iterdir() if p.is_dir())
     for year in years:  # the published data files of every edition
         assert any(f.startswith(f"data/{year}/") for f in files), year
     different = [f for f in files if (site_a / f).read_bytes() != (site_b / f).read_bytes()]

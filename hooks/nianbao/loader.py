@@ -11,8 +11,9 @@ from . import normalize, tables
 from .catalog import CATALOG_FILE, Catalog, load_catalog
 from .checks import check_report
 from .model import Discrepancy, Edition, Figure, Report, SignedProject, Target
+from .parkchecks import check_park
 from .problems import DataError, Problem, errors
-from .yamlfiles import load_yaml
+from .yamlfiles import load_yaml, with_rows
 
 EDITIONS_DIR = "data/editions"
 
@@ -47,6 +48,8 @@ def load_report(root: Path) -> tuple[Report | None, list[Problem]]:
         if edition is not None:
             editions[edition.year] = edition
     problems += normalize.check_pages(root / "docs", root)  # MkDocs reads them: refuse what it would fail on
+    if park is not None:
+        problems += with_rows(data_dir / "park.yml", list(check_park(root, park)))
     if catalog is None or park is None:
         return None, problems
     report = Report(root=root, park=park, catalog=catalog, editions=editions)

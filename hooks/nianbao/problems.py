@@ -143,6 +143,16 @@ CODES: dict[str, tuple[str, str, str]] = {
         "literal() 中的“{detail}”没有与数据核对",
         "是统计数字的,改用 value() 等函数;确实不是统计数字的(如“3个确立”),可以保留",
     ),
+    "sample-text-left": (
+        ERROR,
+        "这里还有示例园区的文字“{detail}”",
+        "本项目已不是示例(park.yml 中 sample: false):把示例的文字换成本单位的,或删除这一行",
+    ),
+    "footer-identifier-empty": (
+        WARNING,
+        "页脚的“{detail}”还没有填写",
+        "按《政府网站发展指引》在 data/park.yml 的 footer 中填上;本站不需要这一项的,删除这一行",
+    ),
     "prose-placeholder": (
         WARNING,
         "页面中还有没写完的占位文字“{detail}”",

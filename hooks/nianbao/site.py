@@ -16,7 +16,7 @@ from .loader import load_report_or_raise
 from .model import Edition
 from .opendata import downloads
 from .problems import DataError, Problem
-from .prose import Link, PageRenderer, RenderedPage
+from .prose import Link, PageRenderer, RenderedPage, lint_placeholders
 from .vendor import IFRAME_WORKER_SITE_PATH, SITE_PATH, iframe_worker_shim, plotly_bundle
 
 EDITION_PAGE = re.compile(r"^(\d{4})/")
@@ -103,7 +103,11 @@ def collect_problems(root: Path, template_dir: Path | None = None) -> list[Probl
     try:
         site = Site(root, template_dir)
     except DataError as exc:
-        return exc.problems
+        # The pages cannot render without data, but what is left to write in them is known already: one round.
+        docs = Path(root) / "docs"
+        marks = [p for path in sorted(docs.rglob("*.md")) if path.is_file() and not path.is_symlink()
+                 for p in _placeholders_of(path, f"docs/{path.relative_to(docs).as_posix()}")]  # fmt: skip
+        return list(exc.problems) + marks
     problems = list(site.warnings)
     docs = Path(root) / "docs"
     pages = {p.relative_to(docs).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs.rglob("*.md"))}
@@ -114,6 +118,20 @@ def collect_problems(root: Path, template_dir: Path | None = None) -> list[Probl
     for src, body in site.generated_pages().items():
         problems += site.render_page(src, body, lambda target: target).problems
     return list(dict.fromkeys(problems))
+
+
+def _placeholders_of(path: Path, label: str) -> list[Problem]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # reported by the checks of the pages
+    offset = front_matter_lines(raw)
+    return lint_placeholders("\n".join(raw.splitlines()[offset:]) if offset else raw, label, offset)
+
+
+def site_title(park: dict) -> str:
+    """The site's name in its header and <title>: park.yml's title, else the organisation's name and 年度工作报告."""
+    return park.get("title") or f"{park.get('name', '')}年度工作报告"
 
 
 def front_matter_lines(raw: str) -> int:

@@ -4,4 +4,4 @@ A module defines ``register(subparsers)`` which adds its parser and sets ``func`
 Add a new command by writing its module and naming it in ``COMMANDS``.
 """
 
-COMMANDS = ("check", "build", "diff", "new_edition", "export_xlsx", "import_xlsx", "pdf")
+COMMANDS = ("init", "check", "build", "diff", "new_edition", "export_xlsx", "import_xlsx", "pdf")
