@@ -396,3 +396,24 @@ def test_an_acknowledgement_that_matches_nothing_is_stale(tmp_path):
         ("data/editions/2014/edition.yml", 5, "acknowledged-unused"),  # the list item's line
         ("data/editions/2014/figures.csv", 6, "parts-incomplete"),  # the wrong code acknowledges nothing
     ]
+
+
+# --- units a catalog declares -------------------------------------------------------------------------------------
+
+
+def test_declared_unit_converts_like_a_built_in_one(tmp_path):
+    # 光伏发电量 2.5 兆瓦时 (declared as 1000 千瓦时) is 2500 千瓦时, more than the 2400 千瓦时 it is part of.
+    catalog = (indicator("generated", "光伏发电量", "兆瓦时", at_most="[consumed]")
+               + indicator("consumed", "总用电量", "千瓦时"))  # fmt: skip
+    root = project(tmp_path, catalog, ["generated,2024,,2.5", "consumed,2024,,2400"])
+    (root / "data/catalog.yml").write_text("units:\n  兆瓦时: {of: 千瓦时, times: 1000}\n"
+                                           + (root / "data/catalog.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert findings(root) == [(FIGURES, 2, "value", "exceeds-bound")]
+
+
+@pytest.mark.parametrize(("typed", "suggested"), [("平方千米米", "平方千米"), ("亿", "亿元"), ("万千瓦小时", "万千瓦时")])
+def test_unknown_unit_names_the_nearest_allowed_one(tmp_path, typed, suggested):
+    root = project(tmp_path, indicator("x", "某指标", typed), ["x,2024,,1"])
+    _, problems = load_report(root)
+    (problem,) = problems
+    assert problem.code == "unknown-unit" and suggested in problem.message

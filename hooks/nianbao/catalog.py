@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Problem
-from .units import UNITS, factor_between
+from .units import UNITS, Unit, factor_between, nearest_units, with_declared
 from .yamlfiles import load_yaml, with_rows
 
 
@@ -81,6 +81,11 @@ class Indicator:
 class Catalog:
     dimensions: dict[str, Dimension] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=lambda: dict(UNITS))  # built-in and declared (units:)
+
+    def factor(self, from_unit: str, to_unit: str):
+        """What turns a value in ``from_unit`` into ``to_unit``, or None when they measure different things."""
+        return factor_between(from_unit, to_unit, self.units)
 
     def dimension_of(self, indicator: Indicator, member: str) -> Dimension | None:
         """The dimension of ``indicator`` that has ``member``, or None if the breakdown is not allowed."""
@@ -103,6 +108,9 @@ def load_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
     if raw is None:
         return None, problems
     catalog = Catalog()
+    catalog.units, refused = with_declared(raw.get("units") or {})
+    for name, why in refused:
+        problems.append(Problem(CATALOG_FILE, None, f"units/{name}", "unit-invalid", f"{name}:{why}"))
     for dim_id, d in raw["dimensions"].items():
         catalog.dimensions[dim_id] = Dimension(dim_id, d["name"], tuple(d["members"]), d.get("complete", False),
                                                d.get("overlapping", False), _groups(d.get("within") or {}))  # fmt: skip
@@ -155,8 +163,10 @@ def _check_catalog(catalog: Catalog):
                     yield Problem(where, None, f"dimensions/{dim.id}/within", "unknown-member",
                                   f"{member}({dim.name})")  # fmt: skip
     for ind in catalog.indicators.values():
-        if ind.unit not in UNITS:
-            yield Problem(where, None, f"indicators/{ind.id}/unit", "unknown-unit", f"{ind.id}({ind.unit})")
+        if ind.unit not in catalog.units:
+            nearest = nearest_units(ind.unit, catalog.units)
+            hint = f",是否应为 {' / '.join(nearest)}?" if nearest else ""
+            yield Problem(where, None, f"indicators/{ind.id}/unit", "unknown-unit", f"{ind.id}({ind.unit}){hint}")
         for dim_id in ind.breakdowns:
             if dim_id not in catalog.dimensions:
                 yield Problem(where, None, f"indicators/{ind.id}/breakdowns", "unknown-relation", dim_id)
@@ -165,20 +175,20 @@ def _check_catalog(catalog: Catalog):
             for ref in refs:
                 if ref not in catalog.indicators:
                     yield Problem(where, None, f"indicators/{ind.id}/{key}", "unknown-relation", ref)
-                elif key != "derives" and factor_between(catalog.indicators[ref].unit, ind.unit) is None:
+                elif key != "derives" and catalog.factor(catalog.indicators[ref].unit, ind.unit) is None:
                     other = catalog.indicators[ref]
                     yield Problem(where, None, f"indicators/{ind.id}/{key}", "relation-unit-mismatch",
                                   f"{ind.name}({ind.unit})与{other.name}({other.unit})")  # fmt: skip
         if (ind.parts or ind.includes) and not ind.is_additive:
             yield Problem(where, None, f"indicators/{ind.id}/{'parts' if ind.parts else 'includes'}",
                           "relation-not-additive", f"{ind.name}({ind.unit})")  # fmt: skip
-        if ind.change_of in catalog.indicators and factor_between(catalog.indicators[ind.change_of].unit, ind.unit) is None:
+        if ind.change_of in catalog.indicators and catalog.factor(catalog.indicators[ind.change_of].unit, ind.unit) is None:
             other = catalog.indicators[ind.change_of]
             yield Problem(where, None, f"indicators/{ind.id}/derives", "relation-unit-mismatch",
                           f"{ind.name}({ind.unit})与{other.name}({other.unit})")  # fmt: skip
         if ind.share_of and all(r in catalog.indicators for r in ind.share_of):
             num, den = (catalog.indicators[r] for r in ind.share_of)
-            if factor_between(num.unit, den.unit) is None:
+            if catalog.factor(num.unit, den.unit) is None:
                 yield Problem(where, None, f"indicators/{ind.id}/derives", "relation-unit-mismatch",
                               f"{num.name}({num.unit})与{den.name}({den.unit})")  # fmt: skip
     cycle = _find_parts_cycle(catalog)

@@ -27,7 +27,6 @@ from .precision import (
     total,
 )
 from .problems import Problem
-from .units import factor_between, unit
 from .yamlfiles import with_rows
 
 # A value ~10,000 times (or 1/10,000 of) the year before is a 万元/亿元 slip, not growth.
@@ -50,14 +49,14 @@ class EditionView:
 
     def interval(self, fig: Figure, in_unit: str | None = None) -> Interval:
         ind = self.catalog.indicators[fig.indicator]
-        found = printed(fig.value, exact=ind.is_count and _counts_things(ind))
+        found = printed(fig.value, exact=ind.is_count and _counts_things(ind, self.catalog.units))
         if in_unit is None or in_unit == ind.unit:
             return found
-        return found.scaled(factor_between(ind.unit, in_unit))
+        return found.scaled(self.catalog.factor(ind.unit, in_unit))
 
 
-def _counts_things(ind: Indicator) -> bool:
-    u = unit(ind.unit)
+def _counts_things(ind: Indicator, units) -> bool:
+    u = units.get(ind.unit)
     return u is not None and u.counts_things
 
 
@@ -223,7 +222,7 @@ def check_indicator_parts(view: EditionView) -> Iterator:
                 ceiling = view.interval(whole)
                 text = "+".join(f"{view.catalog.indicators[n].name}{_num(f.value)}{view.catalog.indicators[n].unit}"
                                 for n, f in present)  # fmt: skip
-                shown = sum((f.value * factor_between(view.catalog.indicators[n].unit, ind.unit) for n, f in present),
+                shown = sum((f.value * view.catalog.factor(view.catalog.indicators[n].unit, ind.unit) for n, f in present),
                             Decimal(0))  # fmt: skip
                 detail = f"{_where(whole)}{text},合计{_num(shown)}{ind.unit},而{ind.name}为{_num(whole.value)}{ind.unit}"
                 if complete and len(present) == len(names) and not parts.overlaps(ceiling):
@@ -291,7 +290,7 @@ def growth_of(view: EditionView, base_id: str, period: int, breakdown: str | Non
     increase = view.get(increase_ind.id, period, breakdown) if increase_ind else None
     if increase is None:
         return None
-    factor = factor_between(increase_ind.unit, base.unit)
+    factor = view.catalog.factor(increase_ind.unit, base.unit)
     inc_i = view.interval(increase, base.unit)
     inc_v = increase.value * factor
     return _computed(ratio_from_increase if ratio else growth_from_increase, [(cur.value, cur_i), (inc_v, inc_i)],
@@ -325,7 +324,7 @@ def _derive(view: EditionView, ind: Indicator, fig: Figure) -> Computed | None:
         if num is None or den is None:
             return None
         den_i = view.interval(den)
-        num_v = num.value * factor_between(num_ind.unit, den_ind.unit)
+        num_v = num.value * catalog.factor(num_ind.unit, den_ind.unit)
         return _computed(ratio_percent, [(num_v, view.interval(num, den_ind.unit)), (den.value, den_i)],
                          f"{num_ind.name}{_num(num.value)}{num_ind.unit}占{den_ind.name}{_num(den.value)}{den_ind.unit}",
                          den_i)  # fmt: skip
@@ -334,7 +333,7 @@ def _derive(view: EditionView, ind: Indicator, fig: Figure) -> Computed | None:
         cur, prev = view.get(base.id, fig.period, fig.breakdown), view.get(base.id, fig.period - 1, fig.breakdown)
         if cur is None or prev is None:
             return None
-        factor = factor_between(base.unit, ind.unit)
+        factor = catalog.factor(base.unit, ind.unit)
         return Computed((cur.value - prev.value) * factor, (view.interval(cur) - view.interval(prev)).scaled(factor),
                         f"{base.name}由{_num(prev.value)}{base.unit}变为{_num(cur.value)}{base.unit}")  # fmt: skip
     if ind.gap_of:

@@ -7,13 +7,21 @@ fails when the file and the code disagree, so a code added to CODES cannot be mi
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from .problems import CODES, SEVERITY_WORDS
+from .units import UNITS
 
 GUIDE = Path(__file__).resolve().parents[2] / "GUIDE.md"
 BEGIN = "<!-- 错误代码表开始:由 make guide 从 hooks/nianbao/problems.py 的 CODES 生成,请勿手改 -->"
 END = "<!-- 错误代码表结束 -->"
+UNITS_BEGIN = "<!-- 单位表开始:由 make guide 从 hooks/nianbao/units.py 生成,请勿手改 -->"
+UNITS_END = "<!-- 单位表结束 -->"
+QUANTITY_WORDS = {
+    "money": "人民币", "usd": "美元", "hkd": "港元", "area": "面积", "length": "长度", "count": "个数(整数个数没有四舍五入)",
+    "mass": "重量", "energy": "电量", "power": "功率", "volume": "体积", "rate": "比率", "intensity": "能耗强度",
+}  # fmt: skip
 
 
 def _cell(text: str) -> str:
@@ -34,10 +42,35 @@ def error_table() -> str:
     return "\n".join(lines)
 
 
+def units_table() -> str:
+    """Every built-in unit, by quantity, with what one of it is in the quantity's first unit."""
+    groups: dict[str, list] = {}
+    for u in UNITS.values():
+        groups.setdefault(u.quantity, []).append(u)
+    lines = ["| 量 | 单位(括号中是换算) |", "|---|---|"]
+    for quantity, units in groups.items():
+        base = units[0].name
+        shown = [u.name if u.factor == 1 else f"{u.name}(={_factor(u.factor)}{base})" for u in units]
+        lines.append(f"| {QUANTITY_WORDS.get(quantity, quantity)} | {'、'.join(shown)} |")
+    return "\n".join(lines)
+
+
+def _factor(value) -> str:
+    text = f"{value.normalize():f}"
+    return text if "." not in text else f"约{value.quantize(Decimal('0.01')):f}"
+
+
+def _replace(text: str, begin: str, end: str, body: str) -> str:
+    start, stop = text.index(begin) + len(begin), text.index(end)
+    return text[:start] + "\n" + body + "\n" + text[stop:]
+
+
 def with_table(text: str) -> str:
-    """The guide's text with the generated section replaced by the current table."""
-    start, end = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return text[:start] + "\n" + error_table() + "\n" + text[end:]
+    """The guide's text with the generated sections (error codes, units) replaced by the current tables."""
+    text = _replace(text, BEGIN, END, error_table())
+    if UNITS_BEGIN in text:
+        text = _replace(text, UNITS_BEGIN, UNITS_END, units_table())
+    return text
 
 
 def main(path: Path = GUIDE) -> int:

@@ -170,6 +170,8 @@ def _headline_sentence(catalog: Catalog, targets_due: set[str]) -> str:
     for ind in catalog.headlines:
         if ind.is_count:
             clause = f"{ind.name}达到{_call('value', ind.id)},比上年{_call('change', ind.id)}"
+        elif ind.unit == "%":  # a rate is stated, not "completed", and has no growth of its own
+            clause = f"{ind.name}为{_call('value', ind.id)}"
         else:
             clause = f"完成{ind.name}{_call('value', ind.id)},{_call('growth', ind.id)}"
         if ind.id in targets_due:

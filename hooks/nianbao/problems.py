@@ -35,6 +35,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "unknown-unit": (ERROR, "指标“{detail}”的计量单位不在允许范围内", "改用允许的单位之一:" + allowed_units_text()),
     "unknown-breakdown": (ERROR, "“{detail}”不是该指标允许的分组", "使用 catalog.yml 中该指标分组维度的成员"),
     "unknown-member": (ERROR, "“{detail}”不在 catalog.yml 的名单中", "改成 catalog.yml 中 dimensions 下列出的产业或片区名称,或先在名单中加上它"),
+    "unit-invalid": (ERROR, "catalog.yml 中 units 下的单位无法使用:{detail}", "改名,或把 of 写成已有的单位"),
     "unknown-relation": (ERROR, "关系中引用了未知指标“{detail}”", "改正 catalog.yml 中的指标代码"),
     "relation-cycle": (ERROR, "指标构成关系存在循环:{detail}", "检查 catalog.yml 中的 parts,一个指标不能是自己的组成部分"),
     "period-outside-edition": (ERROR, "时期 {detail} 不在本期年报的时期范围内", "检查年份,或在 edition.yml 的 periods 中加上该年"),

@@ -9,6 +9,7 @@ use instead, one that contradicts it is an error naming both.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -18,19 +19,24 @@ from .facts import Facts, MissingFigure
 from .numbers import format_number
 from .precision import Interval, growth_percent, printed, through
 from .problems import Problem
-from .units import MEASURE_WORDS, UNITS, factor_between
+from .units import MEASURE_WORDS, UNITS
 
 SCALES = {"亿": "亿元", "万": "万元"}  # a bare scale: 5.2亿 is compared with data as 亿元
 APPROXIMATE_BEFORE = ("大约", "接近", "将近", "超过", "约", "超", "近", "逾")
-_UNIT_WORDS = "|".join(map(re.escape, sorted({*UNITS, *MEASURE_WORDS}, key=len, reverse=True)))
 _DIGITS = r"[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?"
-FIGURE = re.compile(
-    r"(?<![0-9A-Za-z０-９._第])"  # not inside a code, a word like G20, or an ordinal (第3个)
-    r"(?P<before>" + "|".join(APPROXIMATE_BEFORE) + r")?"
-    r"(?P<number>" + _DIGITS + r")[ \u3000]?"  # 新签约项目 23 个: a space typed around the number
-    r"(?:(?P<after>[余多])?(?P<unit>" + _UNIT_WORDS + r"|成)"  # 43个, 10620万元, 50余家, 3.2亿千瓦时, 近3成
-    r"|(?P<scale>[亿万千])(?P<after2>[余多])?(?P<unit2>" + _UNIT_WORDS + r")?)"  # 5.2亿, 3万余人
-)
+
+
+@functools.lru_cache(maxsize=8)
+def figure_pattern(units: frozenset[str] = frozenset(UNITS)) -> re.Pattern:
+    """A typed figure, with the units of one catalog (the built-in ones and those it declares)."""
+    words = "|".join(map(re.escape, sorted({*units, *MEASURE_WORDS}, key=len, reverse=True)))
+    return re.compile(
+        r"(?<![0-9A-Za-z０-９._第])"  # not inside a code, a word like G20, or an ordinal (第3个)
+        r"(?P<before>" + "|".join(APPROXIMATE_BEFORE) + r")?"
+        r"(?P<number>" + _DIGITS + r")[ \u3000]?"  # 新签约项目 23 个: a space typed around the number
+        r"(?:(?P<after>[余多])?(?P<unit>" + words + r"|成)"  # 43个, 10620万元, 50余家, 3.2亿千瓦时, 近3成
+        r"|(?P<scale>[亿万千])(?P<after2>[余多])?(?P<unit2>" + words + r")?)"  # 5.2亿, 3万余人
+    )
 CHINESE_SHARE = re.compile(r"(?P<before>" + "|".join(APPROXIMATE_BEFORE) + r")?(?P<number>[一二两三四五六七八九])成(?!不变)")
 CHINESE_DIGITS = "一二三四五六七八九"
 GROWTH_BEFORE = re.compile(r"(?:同比|比上年|较上年|比去年)?(?P<verb>增长|增加|提高|下降|减少|降低)$")
@@ -55,10 +61,10 @@ class TypedFigure:
     sentence: str  # the words before it in its sentence
 
 
-def find_figures(line: str) -> list[TypedFigure]:
+def find_figures(line: str, units: frozenset[str] = frozenset(UNITS)) -> list[TypedFigure]:
     """Every figure typed in one line of text (Jinja spans already blanked)."""
     found = []
-    for match in FIGURE.finditer(line):
+    for match in figure_pattern(units).finditer(line):
         number = _number(match.group("number"))
         if number is None:
             continue
@@ -165,7 +171,7 @@ class FigureMatcher:
     # --- judging -----------------------------------------------------------------------------------------------
 
     def _judge_value(self, fig: TypedFigure, ind: Indicator, member: str | None, period: int):
-        factor = factor_between(ind.unit, SCALES.get(fig.unit, fig.unit))
+        factor = self.facts.catalog.factor(ind.unit, SCALES.get(fig.unit, fig.unit))
         data = self.facts.edition.figure(ind.id, period, member)
         if factor is None or data is None:
             return None
@@ -221,7 +227,7 @@ class FigureMatcher:
         hits = []
         for data in self.facts.edition.figures.values():
             ind = self.facts.catalog.indicators.get(data.indicator)
-            factor = factor_between(ind.unit, SCALES.get(fig.unit, fig.unit)) if ind else None
+            factor = self.facts.catalog.factor(ind.unit, SCALES.get(fig.unit, fig.unit)) if ind else None
             if data.period == self.facts.edition.year and factor is not None and \
                     typed.overlaps(Interval.exact(data.value * factor)):  # fmt: skip
                 hits.append(f"{_where(ind, data.period, data.breakdown)}{data.value:f}{ind.unit}")
@@ -246,9 +252,10 @@ def lint_figures(source: str, label: str, facts: Facts | None, line_offset: int 
     """Every figure typed outside {{ … }}, judged against the data; figures inside literal() listed as unchecked."""
     blanked = JINJA_SPAN.sub(lambda m: "\n" * m.group(0).count("\n"), source)
     matcher = FigureMatcher(facts) if facts is not None else None
+    units = frozenset(facts.catalog.units) if facts is not None else frozenset(UNITS)
     problems = []
     for lineno, line in enumerate(blanked.splitlines(), start=1):
-        for fig in find_figures(line):
+        for fig in find_figures(line, units):
             row = lineno + line_offset
             if matcher is None:
                 problems.append(Problem(label, row, None, "prose-hand-typed-figure", fig.text))

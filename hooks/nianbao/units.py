@@ -7,6 +7,8 @@ counting word (个, 家 …) is exact: it has nothing to round.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -55,21 +57,49 @@ UNITS: dict[str, Unit] = {
 MEASURE_WORDS = ("个百分点", "百分点", "倍", "％")
 
 
-def unit(name: str) -> Unit | None:
-    return UNITS.get(name)
+def unit(name: str, table: Mapping[str, Unit] = UNITS) -> Unit | None:
+    return table.get(name)
 
 
-def factor_between(from_unit: str, to_unit: str) -> Decimal | None:
+def factor_between(from_unit: str, to_unit: str, table: Mapping[str, Unit] = UNITS) -> Decimal | None:
     """The number that turns a value in ``from_unit`` into ``to_unit``; None when they measure different things."""
-    a, b = UNITS.get(from_unit), UNITS.get(to_unit)
+    a, b = table.get(from_unit), table.get(to_unit)
     if a is None or b is None or a.quantity != b.quantity:
         return None
     return a.factor / b.factor
 
 
-def allowed_units_text() -> str:
-    """The allowed units, grouped by quantity, for the message that refuses an unknown one."""
+def with_declared(declared: Mapping[str, Mapping]) -> tuple[dict[str, Unit], list[tuple[str, str]]]:
+    """The built-in units and a catalog's own (``units:`` in catalog.yml), and the names that cannot be declared.
+
+    ``{of: 千瓦时, times: 1000}`` is a multiple of a known unit; ``{quantity: 标准箱}`` starts a quantity of its own,
+    whose base it is. A name that is a built-in cannot be redeclared: 亿元 means one thing in every park.
+    """
+    table, refused = dict(UNITS), []
+    for name, spec in declared.items():
+        if name in UNITS:
+            refused.append((name, "与内置单位同名"))
+        elif "of" in spec:
+            base = table.get(spec["of"])
+            if base is None:
+                refused.append((name, f"换算依据的单位“{spec['of']}”不存在"))
+                continue
+            table[name] = Unit(name, base.quantity, base.factor * Decimal(str(spec["times"])))
+        else:
+            table[name] = Unit(name, str(spec["quantity"]), Decimal(1))
+    return table, refused
+
+
+def nearest_units(name: str, table: Mapping[str, Unit] = UNITS) -> list[str]:
+    """The allowed units an unknown one was most likely meant to be (平方千米米 → 平方千米, 亿 → 亿元)."""
+    close = difflib.get_close_matches(name, list(table), n=3, cutoff=0.5)
+    starts = [u for u in table if u.startswith(name) or name.startswith(u)]
+    return list(dict.fromkeys(close + sorted(starts, key=len)))[:3]
+
+
+def allowed_units_text(table: Mapping[str, Unit] = UNITS) -> str:
+    """The allowed units, grouped by quantity, for the message that refuses an unknown one and for GUIDE.md."""
     groups: dict[str, list[str]] = {}
-    for u in UNITS.values():
+    for u in table.values():
         groups.setdefault(u.quantity, []).append(u.name)
     return ";".join("、".join(names) for names in groups.values())
