@@ -12,6 +12,7 @@ from decimal import Decimal
 from .catalog import Indicator
 from .model import Edition, Figure, Report, Target
 from .numbers import format_number, format_percent, format_points, format_value, growth_rate, round_half_up
+from .pagesyntax import suggest
 
 # Punctuation inside Chinese text is full-width; check messages are written for terminals with ASCII punctuation.
 FULL_WIDTH = str.maketrans({",": "\uff0c", ";": "\uff1b", ":": "\uff1a", "(": "\uff08", ")": "\uff09"})
@@ -58,14 +59,25 @@ class Facts:
         try:
             return self.catalog.indicators[indicator_id]
         except KeyError:
-            raise MissingFigure(f"未知指标“{indicator_id}”") from None
+            by_name = {ind.name: ind.id for ind in self.catalog.indicators.values()}
+            hint = suggest(str(indicator_id), self.catalog.indicators) or (
+                f"(是否应为 {by_name[indicator_id]}?)" if indicator_id in by_name else suggest(str(indicator_id), by_name))
+            raise MissingFigure(f"未知指标“{indicator_id}”{hint}") from None
 
     def figure(self, indicator_id: str, period: int | None = None, breakdown: str | None = None) -> Figure:
         ind = self.indicator(indicator_id)
         fig = self.edition.figure(indicator_id, period, breakdown)
         if fig is None:
+            dims = self.catalog.dimensions
+            members = [m for d in ind.breakdowns if d in dims for m in dims[d].members]
+            if breakdown is not None and breakdown not in members:
+                near = [m for m in members if str(breakdown) in m] or None
+                hint = f"(是否应为 {' / '.join(near)}?)" if near else suggest(str(breakdown), members)
+                raise MissingFigure(f"“{breakdown}”不是{ind.name}的分组{hint}")
             where = f"{period or self.edition.year}年{ind.name}" + (f"({breakdown})" if breakdown else "")
-            raise MissingFigure(f"{self.edition.year}年报数据中没有{where}")
+            stated = sorted({p for (i, p, b) in self.edition.figures if i == indicator_id and b == breakdown})
+            years = f"(本期年报有{'、'.join(map(str, stated))}年的数)" if stated else ""
+            raise MissingFigure(f"{self.edition.year}年报数据中没有{where}{years}")
         return fig
 
     def discrepancy_note(self, indicator_id: str, period: int | None = None, breakdown: str | None = None) -> str | None:

@@ -38,7 +38,7 @@ def error_table() -> str:
     ]
     for code, (severity, message, advice) in CODES.items():
         level = SEVERITY_WORDS[severity]
-        lines.append(f"| `{code}` | {level} | {_cell(message.replace('{detail}', '…'))} | {_cell(advice)} |")
+        lines.append(f"| `{code}` | {level} | {_cell(message.replace('{detail}', '…').replace('{{', '{').replace('}}', '}'))} | {_cell(advice)} |")
     return "\n".join(lines)
 
 

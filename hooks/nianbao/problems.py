@@ -67,7 +67,18 @@ CODES: dict[str, tuple[str, str, str]] = {
     ),
     "unit-slip": (ERROR, "与上年相比变化约一万倍,疑似万元与亿元混用:{detail}", "核对计量单位"),
     "edition-year-mismatch": (ERROR, "edition.yml 中的年份 {detail} 与文件夹名不一致", "使文件夹名与 year 一致"),
-    "prose-unknown-function": (ERROR, "页面中的写法有误:{detail}", "对照 DESIGN.md 中的函数表修改"),
+    "prose-unknown-function": (ERROR, "页面中的写法有误:{detail}", "对照 GUIDE.md 第三部分“正文中怎样写数字”的函数表修改"),
+    "prose-chinese-punctuation": (
+        ERROR,
+        "{{{{ }}}} 中有中文标点 {detail}",
+        "{{ }} 里的引号、逗号、括号都要用英文半角,如 {{ value(\"revenue\") }};已按英文标点读取,请改正",
+    ),
+    "prose-syntax-error": (ERROR, "{{{{ }}}} 的写法有误:{detail}", "对照 GUIDE.md 第三部分的写法修改;这一处显示为“【写法有误】”"),
+    "prose-not-called": (
+        ERROR,
+        "函数 {detail} 后面少了括号和指标代码",
+        "函数名后面要有括号和指标代码,如 {{ value(\"revenue\") }}",
+    ),
     "prose-missing-figure": (ERROR, "页面引用的数据不存在:{detail}", "在数据中补上该数值,或改正页面中的指标代码、年份、分组"),
     # --- reading the files (normalize.py); DATA_INPUT.md lists every case and its decision ---
     "file-empty": (ERROR, "文件是空的", "至少写上表头一行(各列见 DESIGN.md)"),
