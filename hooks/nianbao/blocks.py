@@ -162,7 +162,7 @@ class Blocks:
                 "member": member,
                 "previous": format_number(prev.value, ind.decimals) if prev else "—",
                 "current": format_number(cur.value, ind.decimals),
-                "growth": format_growth(growth_rate(cur.value, prev.value) if prev else None, prefix=""),
+                "growth": format_growth(self.facts.growth_or_none(indicator_id, year, member), prefix=""),
                 "share": format_percent(share(cur.value, total.value)) if total.value else "—",
             })  # fmt: skip
         shown = sum((self.facts.edition.figure(indicator_id, year, r["member"]).value for r in rows), Decimal(0))
@@ -172,7 +172,10 @@ class Blocks:
                             downloads=self._downloads(),
                             total=format_number(total.value, ind.decimals), complete=dim.complete,
                             rounding_note=rounding_note and dim.complete and not discrepancy,
-                            discrepancy=discrepancy)  # fmt: skip
+                            discrepancy=discrepancy,
+                            # A one-year edition (a first report, a yearbook) has no last-year column to show.
+                            has_previous=any(r["previous"] != "—" for r in rows),
+                            has_growth=any(r["growth"] != "无上年可比数据" for r in rows))  # fmt: skip
 
     def target_review(self) -> Markup:
         results = [self.facts.judge(t) for t in self.facts.targets_due()]

@@ -96,10 +96,24 @@ class Facts:
         return format_number(self.figure(indicator_id, period, breakdown).value, ind.decimals)
 
     def growth(self, indicator_id: str, period: int | None = None, breakdown: str | None = None) -> Decimal | None:
+        """From this and last period's values; without last period's value (a first report, a yearbook), the growth
+        rate the edition states for the indicator (an indicator ``growth_of`` it)."""
         period = self.edition.year if period is None else period
         current = self.figure(indicator_id, period, breakdown)
+        if self.edition.figure(indicator_id, period - 1, breakdown) is None:
+            stated = self.stated_growth(indicator_id, period, breakdown)
+            if stated is not None:
+                return stated
         previous = self.figure(indicator_id, period - 1, breakdown)
         return growth_rate(current.value, previous.value)
+
+    def stated_growth(self, indicator_id: str, period: int, breakdown: str | None = None) -> Decimal | None:
+        for rate_ind in self.catalog.indicators.values():
+            if rate_ind.growth_of == indicator_id:
+                fig = self.edition.figure(rate_ind.id, period, breakdown)
+                if fig is not None:
+                    return fig.value
+        return None
 
     def points_change(self, indicator_id: str, period: int | None = None, breakdown: str | None = None) -> Decimal:
         """This year's rate minus last year's, for indicators that are themselves rates (unit %)."""

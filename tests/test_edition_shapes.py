@@ -1,0 +1,50 @@
+"""Editions of another shape than the sample's: a one-year edition (a first report, a yearbook) states this year's
+values and growth rates but no previous values; its pages use the stated rates and show no empty columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nianbao.site import Site
+
+CATALOG = """dimensions:
+  zone: {name: 片区, complete: true, members: [东区, 西区]}
+indicators:
+  revenue: {name: 营业收入, unit: 亿元, decimals: 1, kind: amount, definition: 营业收入。, source: 统计局, good: up,
+            breakdowns: [zone], headline: true}
+  revenue_growth: {name: 营业收入增速, unit: "%", decimals: 1, kind: ratio, definition: 增速。, source: 统计局, good: up,
+                   breakdowns: [zone], derives: {growth_of: revenue}}
+"""
+FIGURES = """indicator,period,breakdown,value,status,note
+revenue,2024,,421.5,正式,
+revenue,2024,东区,221.5,正式,
+revenue,2024,西区,200.0,正式,
+revenue_growth,2024,,12.3,正式,
+revenue_growth,2024,东区,15.0,正式,
+revenue_growth,2024,西区,-2.5,正式,
+"""
+
+
+def one_year_project(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    (data / "editions/2024").mkdir(parents=True)
+    (data / "park.yml").write_text("name: 测试园区\nissuer: 测试园区管委会\nsample: true\n", encoding="utf-8")
+    (data / "catalog.yml").write_text(CATALOG, encoding="utf-8")
+    (data / "editions/2024/edition.yml").write_text("year: 2024\nperiods: [2024]\n", encoding="utf-8")
+    (data / "editions/2024/figures.csv").write_text(FIGURES, encoding="utf-8")
+    (data / "editions/2024/targets.csv").write_text("indicator,period,measure,value,qualifier,note\n", encoding="utf-8")
+    (data / "editions/2024/projects.csv").write_text("name,company,industry,zone,investment,status,note\n",
+                                                     encoding="utf-8")  # fmt: skip
+    return tmp_path
+
+
+def test_one_year_edition_uses_the_stated_growth(tmp_path):
+    site = Site(one_year_project(tmp_path))
+    page = site.render_page("2024/summary.md", '营业收入{{ value("revenue") }},{{ growth("revenue") }};'
+                            '东区{{ growth("revenue", breakdown="东区") }}。\n\n{{ headline_cards() }}\n\n'
+                            '{{ breakdown_table("revenue", "zone") }}\n', lambda t: t)  # fmt: skip
+    assert page.problems == []
+    assert "营业收入421.5亿元,同比增长12.3%;东区同比增长15.0%。" in page.markdown
+    assert "无上年可比数据" not in page.markdown
+    assert "2023年" not in page.markdown  # no empty last-year column
+    assert ">下降2.5%<" in page.markdown  # 西区's stated fall, in the table's growth column
