@@ -417,3 +417,18 @@ def test_unknown_unit_names_the_nearest_allowed_one(tmp_path, typed, suggested):
     _, problems = load_report(root)
     (problem,) = problems
     assert problem.code == "unknown-unit" and suggested in problem.message
+
+
+@pytest.mark.parametrize(("extra", "words"), [
+    ({"kind": "money"}, "“money”不是允许的取值,可选:amount、count"),
+    ({"decimals": "two"}, "“two”应当是整数"),
+    ({"colour": "red"}, "不认识的项 colour"),
+])  # fmt: skip
+def test_catalog_format_errors_are_in_chinese(tmp_path, extra, words):
+    text = indicator("tax", "税收", "亿元")
+    for key, value in extra.items():
+        text = text.replace(f"    {key}: ", f"    {key}_old: ") if f"    {key}: " in text else text
+        text += f"    {key}: {value}\n"
+    text = "\n".join(line for line in text.splitlines() if "_old:" not in line) + "\n"
+    _, problems = load_report(project(tmp_path, text, ["tax,2024,,1.0"]))
+    assert [p.code for p in problems] == ["schema-invalid"] and words in problems[0].message

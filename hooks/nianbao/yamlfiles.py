@@ -75,10 +75,51 @@ def load_yaml(path: Path, schema: str, label: str) -> tuple[dict | None, list[Pr
         return None, [Problem(label, row, None, "yaml-invalid", str(getattr(exc, "problem", exc)))]
     validator = jsonschema.Draft202012Validator(_schema(schema))
     problems = [
-        Problem(label, None, "/".join(str(p) for p in err.absolute_path) or None, "schema-invalid", err.message)
+        Problem(label, None, "/".join(str(p) for p in err.absolute_path) or None, "schema-invalid", schema_message(err))
         for err in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     ]
     return (None if problems else data), with_rows(path, problems)
+
+
+TYPE_WORDS = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true 或 false", "array": "列表([…])",
+              "object": "一组“名称: 值”", "null": "空"}  # fmt: skip
+
+
+def schema_message(err: jsonschema.ValidationError) -> str:
+    """jsonschema's finding in the words of GUIDE.md, for office staff: what is wrong and what is allowed."""
+    kind, expected, value = err.validator, err.validator_value, err.instance
+    if kind == "required":
+        missing = [key for key in expected if isinstance(value, dict) and key not in value]
+        return f"缺少必填项 {'、'.join(missing)}"
+    if kind == "additionalProperties" and isinstance(value, dict):
+        allowed = set((err.schema.get("properties") or {}))
+        extra = [key for key in value if key not in allowed]
+        hint = f"(可以写的项:{'、'.join(sorted(allowed))})" if allowed else ""
+        return f"不认识的项 {'、'.join(map(str, extra))}{hint}"
+    if kind == "enum":
+        return f"“{value}”不是允许的取值,可选:{'、'.join(map(str, expected))}"
+    if kind == "type":
+        wanted = expected if isinstance(expected, list) else [expected]
+        return f"“{value}”应当是{'或'.join(TYPE_WORDS.get(t, t) for t in wanted)}"
+    if kind == "pattern":
+        return f"“{value}”的写法不对" + ("(日期写成 年-月-日,如 2025-01-20)" if "\\d{4}-" in expected else "")
+    if kind == "propertyNames":
+        return "名称只能用小写英文字母、数字和下划线,并以字母开头(如 revenue、tax_share)"
+    if kind in ("minItems", "minProperties"):
+        return f"至少要写 {expected} 项"
+    if kind == "maxItems":
+        return f"最多写 {expected} 项"
+    if kind == "minLength":
+        return "不能为空"
+    if kind in ("minimum", "exclusiveMinimum"):
+        return f"“{value}”太小,应{'不小于' if kind == 'minimum' else '大于'} {expected}"
+    if kind == "maximum":
+        return f"“{value}”太大,应不大于 {expected}"
+    if kind == "uniqueItems":
+        return "列表中有重复的项"
+    if kind == "oneOf":
+        return "写法不符合任何一种允许的格式(见 GUIDE.md 第四部分)"
+    return err.message
 
 
 def with_rows(path: Path, problems: list[Problem]) -> list[Problem]:
