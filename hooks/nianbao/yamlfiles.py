@@ -92,7 +92,7 @@ def schema_message(err: jsonschema.ValidationError) -> str:
         missing = [key for key in expected if isinstance(value, dict) and key not in value]
         return f"缺少必填项 {'、'.join(missing)}"
     if kind == "additionalProperties" and isinstance(value, dict):
-        allowed = set((err.schema.get("properties") or {}))
+        allowed = set(err.schema.get("properties") or {})
         extra = [key for key in value if key not in allowed]
         hint = f"(可以写的项:{'、'.join(sorted(allowed))})" if allowed else ""
         return f"不认识的项 {'、'.join(map(str, extra))}{hint}"
