@@ -173,6 +173,7 @@ class Blocks:
                             total=format_number(total.value, ind.decimals), complete=dim.complete,
                             rounding_note=rounding_note and dim.complete and not discrepancy,
                             discrepancy=discrepancy,
+                            share_header=f"占{dim.whole}比重" if dim.whole else "占比",
                             # A one-year edition (a first report, a yearbook) has no last-year column to show.
                             has_previous=any(r["previous"] != "—" for r in rows),
                             has_growth=any(r["growth"] != "无上年可比数据" for r in rows))  # fmt: skip

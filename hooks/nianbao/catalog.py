@@ -27,6 +27,7 @@ class Dimension:
     complete: bool
     overlapping: bool = False  # members may count one item twice: each is at most the total, no sum holds
     groups: tuple[Group, ...] = ()
+    whole: str = ""  # what the total is called in tables (全园 → 占全园比重); empty: 占比
 
     @property
     def top_members(self) -> tuple[str, ...]:
@@ -113,7 +114,8 @@ def load_catalog(path: Path) -> tuple[Catalog | None, list[Problem]]:
         problems.append(Problem(CATALOG_FILE, None, f"units/{name}", "unit-invalid", f"{name}:{why}"))
     for dim_id, d in raw["dimensions"].items():
         catalog.dimensions[dim_id] = Dimension(dim_id, d["name"], tuple(d["members"]), d.get("complete", False),
-                                               d.get("overlapping", False), _groups(d.get("within") or {}))  # fmt: skip
+                                               d.get("overlapping", False), _groups(d.get("within") or {}),
+                                               d.get("whole", ""))  # fmt: skip
     for ind_id, d in raw["indicators"].items():
         derives = d.get("derives") or {}
         share_of = derives.get("share_of")
