@@ -12,6 +12,7 @@ from pathlib import Path
 from .blocks import DOWNLOADS_PAGE, REVISIONS_PAGE, TARGETS_PAGE, indicator_page_path
 from .escape import front_matter_text, markdown_text
 from .frontmatter import read_front_matter
+from .htmlpolicy import PagePolicy
 from .loader import load_report_or_raise
 from .model import Edition
 from .opendata import downloads
@@ -37,6 +38,7 @@ class Site:
         template_dir = template_dir or template_dir_for(self.root)
         self.report, self.warnings = load_report_or_raise(self.root)
         self.renderer = PageRenderer(self.report, template_dir)
+        self.policy = PagePolicy(self.root)  # what a page's rendered HTML may contain
 
     def edition_for(self, src_path: str) -> Edition | None:
         match = EDITION_PAGE.match(src_path)
@@ -80,7 +82,9 @@ class Site:
             # Revisions are shown on both editions' summaries whether or not the page's author asked for them.
             markdown += "\n\n{{ revision_notes() }}\n"
         authored = src_path not in self._generated_paths
-        return self.renderer.render(markdown, label, self.edition_for(src_path), link, prefix, line_offset, authored)
+        page = self.renderer.render(markdown, label, self.edition_for(src_path), link, prefix, line_offset, authored)
+        page.problems += self.policy.page_problems(markdown, page.markdown, label, line_offset)
+        return page
 
     @functools.cached_property
     def _generated_paths(self) -> frozenset[str]:

@@ -20,6 +20,9 @@ def _say(printed) -> None:
     sys.stdout.write(f"已生成 {printed.year} 年报 PDF({path}):{printed.pages} 页,{printed.size / 1_000_000:.1f} MB,"
                      f"用时 {printed.seconds:.1f} 秒\n")
     sys.stdout.flush()
+    if printed.blocked:  # the page asked for something outside the site: refused, and said so
+        _error(f"提醒:打印 {printed.year} 年报时拦截了 {len(printed.blocked)} 个网站以外的请求(PDF 中不含这些内容):"
+               + "、".join(printed.blocked[:5]) + ("…" if len(printed.blocked) > 5 else ""))
 
 
 def print_pdfs(site: Path, root: Path, years: list[int] | None = None, keep_html: bool = False,

@@ -12,6 +12,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..blocks import template_environment
+from ..htmlpolicy import CONTENT_SECURITY_POLICY
 from ..vendor import SITE_PATH as PLOTLY_SITE_PATH
 from . import PARTS, css_string
 
@@ -33,6 +34,21 @@ EXTRACT_JS = """([html, part, font]) => {
   article.querySelectorAll(
     ".headerlink, .md-content__button, .nb-toolbar, .nb-pdf-link, details.nb-chart__table, .nb-downloads"
   ).forEach((el) => el.remove());
+  // Paper runs nothing and loads nothing but the site: what the page checks refuse (nianbao.htmlpolicy) is taken out
+  // here as well, should a page have been built without them. The printer's policy and routing are the last guard.
+  article.querySelectorAll(
+    'script:not([type="application/json"]), iframe, frame, frameset, object, embed, applet, portal, meta, base, ' +
+    'link, form, style, noscript, template'
+  ).forEach((el) => el.remove());
+  const scriptUrl = /^(?:javascript|vbscript|data):/i;
+  article.querySelectorAll("*").forEach((el) => {
+    for (const attr of [...el.attributes]) {
+      const name = attr.name.toLowerCase();
+      const url = attr.value.replace(/[\\u0000-\\u0020]/g, "");
+      const image = el.tagName === "IMG" && name === "src" && /^data:image\\/(png|gif|jpe?g|webp);/i.test(url);
+      if (name.startsWith("on") || name === "srcdoc" || (scriptUrl.test(url) && !image)) el.removeAttribute(attr.name);
+    }
+  });
   const headings = [];
   article.querySelectorAll("h1, h2, h3, h4, h5, h6").forEach((h, n) => {
     const old = h.id;
@@ -110,14 +126,21 @@ def render_document(template_dir: Path, cover: dict, parts: list[Part]) -> str:
     env = template_environment(template_dir)
     stylesheets = list(dict.fromkeys(href for part in parts for href in part.stylesheets))
     return env.get_template("print_document.html").render(
+        csp=CONTENT_SECURITY_POLICY,
         cover=cover,
         running_header=Markup(css_string(f"{cover['park']} {cover['title']}" + ("(示例数据)" if cover["sample"] else ""))),
         toc=toc_entries(parts),
         parts=[{"name": p.name, "html": Markup(p.html)} for p in parts],
         stylesheets=stylesheets,
         print_stylesheet="../" + PRINT_STYLESHEET,
-        scripts=["../" + PLOTLY_SITE_PATH, "../" + CHARTS_SCRIPT] if any(p.charts for p in parts) else [],
+        scripts=["../" + path for path in document_scripts(parts)],
     )
 
 
-__all__ = ["PARTS", "PRINT_FONT_STACK", "Part", "PageNotBuilt", "extract_part", "render_document", "toc_entries"]
+def document_scripts(parts: list[Part]) -> list[str]:
+    """Site paths of the only scripts the print document may run (the printer refuses any other script)."""
+    return [PLOTLY_SITE_PATH, CHARTS_SCRIPT] if any(p.charts for p in parts) else []
+
+
+__all__ = ["PARTS", "PRINT_FONT_STACK", "Part", "PageNotBuilt", "document_scripts", "extract_part", "render_document",
+           "toc_entries"]
