@@ -8,6 +8,7 @@ save that fixes them recovers.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -71,7 +72,8 @@ def on_config(config):
     _state["site"] = site
     _state["problems"] = []
     config.extra["nianbao"] = {"park": site.park, "editions": site.report.years, "pdf": pdf_downloads(site.report)}
-    config.site_name = site_title(site.park)  # nothing of a park lives in mkdocs.yml
+    # Nothing of a park lives in mkdocs.yml. The theme prints site_name unescaped (header, <title>): escape it here.
+    config.site_name = html.escape(site_title(site.park))
     return config
 
 

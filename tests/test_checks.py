@@ -93,9 +93,10 @@ NORMALISED_CASES: dict[str, list[tuple]] = {
 # Cases that only show when the pages are rendered: checked through nianbao.cli.collect_problems.
 PROSE_CASES: dict[str, list[tuple]] = {
     # value("revenue", breakdown="新能源") on line 8: no such figure.
-    "prose-missing-figure": [(SUMMARY24, 8, None, "prose-missing-figure")],
-    # {{ growht("tax") }} on line 8: a typo for growth.
-    "prose-unknown-function": [(SUMMARY24, 8, None, "prose-unknown-function")],
+    # Located at the call's column (value( starts at character 15).
+    "prose-missing-figure": [(SUMMARY24, 8, "15", "prose-missing-figure")],
+    # {{ growht("tax") }} on line 8: a typo for growth; its {{ is character 22 (after 税收{{ value("tax") }},).
+    "prose-unknown-function": [(SUMMARY24, 8, "22", "prose-unknown-function")],
     # "全年新增就业岗位1200个。" on line 8: a statistic typed by hand.
     "prose-hand-typed-figure": [(SUMMARY24, 8, None, "prose-hand-typed-figure")],
 }
@@ -279,15 +280,16 @@ PAGE_HEAD = '---\ntitle: 工作总结\n---\n\n# 工作总结\n\n全年完成营�
 
 
 @pytest.mark.parametrize(
-    ("line8", "code"),
+    ("line8", "column", "code"),
     [
-        ('税收{{ growht("tax") }}。', "prose-unknown-function"),  # an unknown name
-        ('税收{{ value("tax", 2024, None, "多余") }}。', "prose-unknown-function"),  # too many arguments
-        ('税收{{ value(indicator="tax", year=2024) }}。', "prose-unknown-function"),  # an unknown keyword
-        ('税收{{ value("tax" }}。', "prose-unknown-function"),  # a syntax error
-        ('税收{{ value("tax", period=2019) }}。', "prose-missing-figure"),  # a year the edition does not state
-        ('{{ completion("incidents") }}。', "prose-missing-figure"),  # the 2023 plan set no target for incidents
-        ('{{ value("profit") }}。', "prose-missing-figure"),  # not in the catalog
+        # Mistakes found in the {{ }} before rendering are located at the {{; those found by a call, at the call.
+        ('税收{{ growht("tax") }}。', "3", "prose-unknown-function"),  # an unknown name
+        ('税收{{ value("tax", 2024, None, "多余") }}。', "6", "prose-unknown-function"),  # too many arguments
+        ('税收{{ value(indicator="tax", year=2024) }}。', "6", "prose-unknown-function"),  # an unknown keyword
+        ('税收{{ value("tax" }}。', "3", "prose-syntax-error"),  # a missing bracket
+        ('税收{{ value("tax", period=2019) }}。', "6", "prose-missing-figure"),  # a year the edition does not state
+        ('{{ completion("incidents") }}。', "4", "prose-missing-figure"),  # the 2023 plan set no target for incidents
+        ('{{ value("profit") }}。', "4", "prose-missing-figure"),  # not in the catalog
     ],
     ids=[
         "unknown-name",
@@ -299,10 +301,10 @@ PAGE_HEAD = '---\ntitle: 工作总结\n---\n\n# 工作总结\n\n全年完成营�
         "unknown-indicator",
     ],
 )
-def test_prose_problems_point_at_their_line(tmp_path, line8, code):
+def test_prose_problems_point_at_their_line(tmp_path, line8, column, code):
     root = make_project(tmp_path)
     (root / SUMMARY24).write_text(PAGE_HEAD + line8 + "\n\n正文结束。\n", encoding="utf-8")
-    assert locations(collect_problems(root)) == [(SUMMARY24, 8, None, code)]
+    assert locations(collect_problems(root)) == [(SUMMARY24, 8, column, code)]
 
 
 def test_prose_problem_severities(tmp_path):

@@ -18,6 +18,7 @@ from .blocks import Blocks, Link, template_environment
 from .facts import Facts, MissingFigure
 from .model import Edition, Report
 from .numbers import format_change, format_growth, format_percent, format_value, share
+from .pagesyntax import SpanChecker
 from .problems import Problem
 from .prosefigures import lint_figures
 
@@ -119,12 +120,12 @@ class PageRenderer:
                     return fn(*args, **kwargs)
                 except MissingFigure as exc:
                     line = _template_line()
-                    page.problems.append(Problem(label, (line or 0) + line_offset or None, None,
+                    page.problems.append(Problem(label, (line or 0) + line_offset or None, _column(source, line, fn),
                                                  "prose-missing-figure", str(exc)))  # fmt: skip
                     return "【缺数】"
                 except (TypeError, ValueError, ArithmeticError, LookupError) as exc:
                     line = _template_line()
-                    page.problems.append(Problem(label, (line or 0) + line_offset or None, None,
+                    page.problems.append(Problem(label, (line or 0) + line_offset or None, _column(source, line, fn),
                                                  "prose-unknown-function", f"{fn.__name__}:{exc}"))  # fmt: skip
                     return "【写法有误】"
 
@@ -147,6 +148,9 @@ class PageRenderer:
             "revision_notes": blocks.revision_notes,
             "downloads_page": blocks.downloads_page,
         }
+        # Every {{ … }} on its own first: all the page's mistakes in one round, the rest of the page still renders.
+        source, found = SpanChecker(self.sandbox, functions).check(source, label, line_offset)
+        page.problems += found
         try:
             template = self.sandbox.from_string(source)
             page.markdown = template.render({name: located(fn) for name, fn in functions.items()})
@@ -167,6 +171,15 @@ class PageRenderer:
                                          "prose-unknown-function", f"{type(exc).__name__}:{exc}"[:200]))  # fmt: skip
         page.uses_charts = blocks.uses_charts
         return page
+
+
+def _column(source: str, line: int | None, fn) -> str | None:
+    """The column (1-based, as text) where the call of ``fn`` starts on its page line, when it can be found."""
+    lines = source.splitlines()
+    if not line or line > len(lines):
+        return None
+    at = lines[line - 1].find(f"{fn.__name__}(")
+    return str(at + 1) if at >= 0 else None
 
 
 def _error_line(exc: Exception) -> int | None:
