@@ -432,3 +432,10 @@ def test_catalog_format_errors_are_in_chinese(tmp_path, extra, words):
     text = "\n".join(line for line in text.splitlines() if "_old:" not in line) + "\n"
     _, problems = load_report(project(tmp_path, text, ["tax,2024,,1.0"]))
     assert [p.code for p in problems] == ["schema-invalid"] and words in problems[0].message
+
+
+def test_a_gap_in_points_is_between_rates(tmp_path):
+    catalog = indicator("revenue", "营业收入", "亿元") + indicator("gap", "高于全县", "%", "ratio",
+                                                              derives="{gap_of: [revenue, revenue]}")  # fmt: skip
+    _, problems = load_report(project(tmp_path, catalog, ["revenue,2024,,1.0"]))
+    assert [(p.column, p.code) for p in problems] == [("indicators/gap/derives", "relation-unit-mismatch")]

@@ -188,6 +188,11 @@ def _check_catalog(catalog: Catalog):
             other = catalog.indicators[ind.change_of]
             yield Problem(where, None, f"indicators/{ind.id}/derives", "relation-unit-mismatch",
                           f"{ind.name}({ind.unit})与{other.name}({other.unit})")  # fmt: skip
+        for ref in dict.fromkeys(ind.gap_of or ()):
+            rate = catalog.indicators.get(ref)
+            if rate is not None and rate.unit != "%":  # a gap in 个百分点 is between two rates
+                yield Problem(where, None, f"indicators/{ind.id}/derives", "relation-unit-mismatch",
+                              f"{rate.name}({rate.unit})不是增速或比率")  # fmt: skip
         if ind.share_of and all(r in catalog.indicators for r in ind.share_of):
             num, den = (catalog.indicators[r] for r in ind.share_of)
             if catalog.factor(num.unit, den.unit) is None:
