@@ -20,6 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 from nianbao.builddate import ensure_source_date_epoch
+from nianbao.escape import LogLines, log_block
 from nianbao.pdf import downloads as pdf_downloads
 from nianbao.preview import data_error_page, with_page_problems
 from nianbao.problems import DataError, errors, format_table
@@ -27,6 +28,7 @@ from nianbao.search_terms import initialize_segmenter, register_terms
 from nianbao.site import Site, front_matter_lines, order_navigation, site_title, template_dir_for
 
 log = logging.getLogger("mkdocs.hooks.nianbao")
+LogLines.install(log)  # data in a message never starts a log line of its own with ::error … (a workflow command)
 
 # mkdocs serve keeps hook modules loaded between rebuilds; state is rebuilt in on_config each time.
 _state: dict = {}
@@ -57,7 +59,7 @@ def on_config(config):
         site = _timed(Site, root, template_dir)
     except DataError as exc:
         if not _serve["serving"]:
-            raise PluginError("数据检查未通过,网站没有生成:\n" + format_table(exc.problems)) from None
+            raise PluginError(log_block("数据检查未通过,网站没有生成:\n" + format_table(exc.problems))) from None
         log.error("数据检查未通过,预览的每一页都列出了这些问题:\n%s", format_table(exc.problems))
         _state.update(site=None, problems=[], data_problems=exc.problems)
         config.extra["nianbao"] = {"park": {}, "editions": [], "pdf": {}}
@@ -134,7 +136,7 @@ def on_env(env, config, files):
     if errors(problems) and _serve["serving"]:
         log.error("页面中的数据引用有误,出错的页面顶部列出了这些问题:\n%s", format_table(problems))
     elif errors(problems):
-        raise PluginError("页面中的数据引用有误,网站没有生成:\n" + format_table(problems))
+        raise PluginError(log_block("页面中的数据引用有误,网站没有生成:\n" + format_table(problems)))
     return env
 
 

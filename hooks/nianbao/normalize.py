@@ -455,19 +455,29 @@ def published_rows(path: Path) -> list[list[str]]:
 
 
 def check_pages(docs_dir: Path, root: Path) -> list[Problem]:
-    """The pages under docs/ that MkDocs would fail on or should not read: symbolic links, oversized files, and text
-    that is not UTF-8 (MkDocs reads pages itself, strictly as UTF-8, so they cannot be normalised: refused at the line
-    of the first bad byte)."""
+    """The files under docs/ that MkDocs would fail on or should not publish: symbolic links, oversized pages, pages
+    that are not UTF-8 (MkDocs reads pages itself, strictly as UTF-8, so they cannot be normalised: refused at the
+    line of the first bad byte), front matter that is broken or holds what the theme prints as markup, and every file
+    that is neither a page nor a safe image (``docsfiles``). Names starting with a dot are not published: skipped."""
+    from .docsfiles import refused
+    from .frontmatter import unsafe_values
+
     problems: list[Problem] = []
     if not docs_dir.is_dir():
         return problems
     for folder, dirs, files in os.walk(docs_dir, followlinks=False):
         here = Path(folder)
-        for name in sorted(dirs + files):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in sorted(dirs + [f for f in files if not f.startswith(".")]):
             path = here / name
             label = path.relative_to(root).as_posix()
             if path.is_symlink():
                 problems.append(Problem(label, None, None, "file-symlink", label))
+                continue
+            if name in files and not name.endswith(".md"):
+                verdict = refused(path)
+                if verdict:
+                    problems.append(Problem(label, None, None, verdict[0], verdict[1]))
                 continue
             if name in files and name.endswith(".md"):
                 if path.stat().st_size > MAX_FILE_BYTES:
@@ -484,6 +494,8 @@ def check_pages(docs_dir: Path, root: Path) -> list[Problem]:
                 front = read_front_matter(data.decode("utf-8"))
                 if front.error:  # MkDocs would publish the block as text and lose the page's title
                     problems.append(Problem(label, front.error_line, None, "front-matter-invalid", front.error))
+                for line, detail in unsafe_values(front):  # the theme prints title and description unescaped
+                    problems.append(Problem(label, line, None, "front-matter-unsafe", detail))
         dirs[:] = [d for d in dirs if not (here / d).is_symlink()]
     return problems
 

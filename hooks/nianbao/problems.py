@@ -175,6 +175,23 @@ CODES: dict[str, tuple[str, str, str]] = {
         "页面开头的 --- 设置块不是有效的 YAML:{detail}",
         "检查 --- 与 --- 之间的写法,如 title: 2025年工作总结(冒号后加空格);不需要时整块删除",
     ),
+    "front-matter-unsafe": (
+        ERROR,
+        "页面开头的设置项{detail}",
+        "title 和 description 只写文字,不要用 < > \" & 这几个符号(网站主题会把它们当作网页代码);"
+        "不要写 template 一项:每个页面都用网站自己的模板,其中有安全设置",
+    ),
+    "docs-file-refused": (
+        ERROR,
+        "docs/ 中不能放这个文件:{detail}",
+        "docs/ 下只放页面(.md)和图片(.png、.jpg、.gif、.webp、.svg);其他文件会原样发布到网站上,请删除。"
+        "数据放在 data/ 下,网站的样式和脚本由开发人员放在 overrides/ 下",
+    ),
+    "docs-svg-unsafe": (
+        ERROR,
+        "SVG 图片中有脚本或会加载其他内容的部分:{detail}",
+        "用绘图软件重新导出为普通 SVG(不含脚本、事件和外部链接),或改存为 PNG 图片",
+    ),
 }
 
 
