@@ -48,3 +48,30 @@ def test_one_year_edition_uses_the_stated_growth(tmp_path):
     assert "无上年可比数据" not in page.markdown
     assert "2023年" not in page.markdown  # no empty last-year column
     assert ">下降2.5%<" in page.markdown  # 西区's stated fall, in the table's growth column
+
+
+def test_a_draft_of_eleven_months_is_labelled_and_never_replaces_a_whole_year(tmp_path):
+    # 2023: the whole year (its own edition). 2024: a December draft, 1—11月 of 2024 against 1—11月 of 2023.
+    root = one_year_project(tmp_path)
+    full = root / "data/editions/2023"
+    full.mkdir()
+    for name in ("targets.csv", "projects.csv"):
+        (full / name).write_text((root / "data/editions/2024" / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (full / "edition.yml").write_text("year: 2023\nperiods: [2023]\n", encoding="utf-8")
+    (full / "figures.csv").write_text("indicator,period,breakdown,value,status,note\nrevenue,2023,,400.0,正式,\n"
+                                      "revenue,2023,东区,210.0,正式,\nrevenue,2023,西区,190.0,正式,\n", encoding="utf-8")
+    draft = root / "data/editions/2024"
+    (draft / "edition.yml").write_text("year: 2024\nperiods: [2023, 2024]\nmonths: 11\n", encoding="utf-8")
+    (draft / "figures.csv").write_text("indicator,period,breakdown,value,status,note\nrevenue,2023,,366.0,正式,\n"
+                                       "revenue,2024,,386.4,预计,\nrevenue,2023,东区,190.0,正式,\nrevenue,2023,西区,176.0,正式,\n"
+                                       "revenue,2024,东区,203.0,预计,\nrevenue,2024,西区,183.4,预计,\n", encoding="utf-8")  # fmt: skip
+    site = Site(root)
+    report = site.report
+    assert [(f.period, str(f.value)) for f in report.series("revenue")] == [(2023, "400.0"), (2024, "386.4")]
+    assert report.revisions("revenue") == []  # 366.0 is 1—11月 of 2023, not a revision of its whole year
+    page = site.render_page("2024/summary.md", '{{ growth("revenue") }}\n\n{{ breakdown_table("revenue", "zone") }}\n'
+                            '\n{{ chart("line", ["revenue"]) }}\n', lambda t: t)  # fmt: skip
+    assert page.problems == []
+    assert page.markdown.startswith("同比增长5.6%")  # 386.4 over the same months of 2023 (366.0), not over 400.0
+    assert "2024年1—11月" in page.markdown and "2023年1—11月" in page.markdown  # the table's columns
+    assert '"2024(1—11月)"' in page.markdown  # the chart's axis

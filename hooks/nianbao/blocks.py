@@ -176,7 +176,9 @@ class Blocks:
                             share_header=f"占{dim.whole}比重" if dim.whole else "占比",
                             # A one-year edition (a first report, a yearbook) has no last-year column to show.
                             has_previous=any(r["previous"] != "—" for r in rows),
-                            has_growth=any(r["growth"] != "无上年可比数据" for r in rows))  # fmt: skip
+                            has_growth=any(r["growth"] != "无上年可比数据" for r in rows),
+                            current_label=self.facts.edition.period_label(year),
+                            previous_label=self.facts.edition.period_label(year - 1))  # fmt: skip
 
     def target_review(self) -> Markup:
         results = [self.facts.judge(t) for t in self.facts.targets_due()]
@@ -261,6 +263,7 @@ class Blocks:
             rev = revisions.get((fig.period, None))
             rows.append({
                 "period": fig.period,
+                "label": self.charts.x_label(fig),
                 "value": format_number(fig.value, ind.decimals),
                 "status": fig.status,
                 "edition": fig.edition,
@@ -292,7 +295,8 @@ class Blocks:
             latest = self.report.series(ind.id)
             groups.setdefault(kinds[ind.kind], []).append({
                 "name": ind.name, "unit": ind.unit, "href": self.link(indicator_page_path(ind.id)),
-                "latest": (f"{format_number(latest[-1].value, ind.decimals)}({latest[-1].period}年)" if latest else "—"),
+                "latest": (f"{format_number(latest[-1].value, ind.decimals)}({self.report.period_label(latest[-1])})"
+                           if latest else "—"),
             })  # fmt: skip
         return self._render("indicator_index.html", groups=groups)
 

@@ -130,7 +130,7 @@ class ChartMaker:
             trace = {
                 "type": "scatter" if kind == "line" else "bar",
                 "name": plotly_text(ind.name),
-                "x": [str(f.period) for f in series],
+                "x": [self.x_label(f) for f in series],
                 "y": [float(f.value) for f in series],
                 "customdata": [hover_number(f.value, ind.decimals, f.estimated) for f in series],
                 "marker": {"color": PALETTE[n % len(PALETTE)]},
@@ -146,7 +146,8 @@ class ChartMaker:
         columns = ["年份"] + [f"{i.name}({i.unit})" for i in inds]
         rows = []
         for year in rows_years:
-            row = [str(year)]
+            shown = next((series_by_id[i.id][year] for i in inds if year in series_by_id[i.id]), None)
+            row = [self.x_label(shown) if shown else str(year)]
             for ind in inds:
                 fig = series_by_id[ind.id].get(year)
                 row.append(format_number(fig.value, ind.decimals) + ("(预计)" if fig.estimated else "") if fig else "—")
@@ -172,10 +173,21 @@ class ChartMaker:
         return ChartView(self._next_id(), title or "、".join(i.name for i in inds), script_json(
             {"data": traces, "layout": layout}), description, columns, rows, notes)  # fmt: skip
 
+    def x_label(self, fig) -> str:
+        """The period on an axis: ``2024``, or ``2024(1—11月)`` for the months a draft edition covers."""
+        edition = self.report.editions[fig.edition]
+        return f"{fig.period}(1—{edition.months}月)" if edition.partial else str(fig.period)
+
     def _describe_history(self, ind, series) -> str:
+        partial = [f for f in series if self.report.editions[f.edition].partial]
+        whole = [f for f in series if f not in partial]
+        if partial and len(whole) >= 2:  # the average growth of whole years; the draft's months stated apart
+            last = partial[-1]
+            return (self._describe_history(ind, whole).removesuffix("。") + f";{self.report.period_label(last)}为"
+                    f"{format_value(last.value, ind.unit, ind.decimals)}。")  # fmt: skip
         first, last = series[0], series[-1]
-        if len(series) == 1:
-            return f"{last.period}年{ind.name}为{format_value(last.value, ind.unit, ind.decimals)}。"
+        if len(series) == 1 or partial:
+            return f"{self.report.period_label(last)}{ind.name}为{format_value(last.value, ind.unit, ind.decimals)}。"
         verb = "增至" if last.value > first.value else ("降至" if last.value < first.value else "保持在")
         text = (f"{first.period}—{last.period}年,{ind.name}由{format_value(first.value, ind.unit, ind.decimals)}"
                 f"{verb}{format_value(last.value, ind.unit, ind.decimals)}")  # fmt: skip
@@ -202,7 +214,7 @@ class ChartMaker:
                     ys.append(float(fig.value))
                     shown.append(hover_number(fig.value, ind.decimals, fig.estimated))
             traces.append({
-                "type": "bar", "name": f"{period}年", "x": xs, "y": ys, "customdata": shown,
+                "type": "bar", "name": self.facts.edition.period_label(period), "x": xs, "y": ys, "customdata": shown,
                 "marker": {"color": PALETTE[(n + 2) % len(PALETTE)] if period < year else PALETTE[0]},
                 "hovertemplate": f"%{{customdata}}{plotly_text(ind.unit)}<extra>{period}年</extra>",
             })  # fmt: skip

@@ -88,6 +88,7 @@ def _load_edition(folder: Path, catalog: Catalog | None,
         title=meta.get("title") or f"{year}年度工作总结暨{year + 1}年工作规划",
         published=meta.get("published"),
         periods=tuple(meta.get("periods") or (year - 1, year)),
+        months=meta.get("months"),
         discrepancies=[Discrepancy(d["indicator"], d["period"], d.get("breakdown") or None, d["code"], d["reason"], i)
                        for i, d in enumerate(meta.get("discrepancies") or ())],  # fmt: skip
     )

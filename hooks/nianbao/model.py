@@ -85,12 +85,23 @@ class Edition:
     targets: list[Target] = field(default_factory=list)
     projects: list[SignedProject] = field(default_factory=list)
     discrepancies: list[Discrepancy] = field(default_factory=list)
+    # A draft before the year is over (a December draft: 1—11月): every figure of the edition covers months 1 to
+    # ``months`` of its period, the comparison year's the same months. None: whole years.
+    months: int | None = None
     # What the checks found for each acknowledged discrepancy, shown beside the figure (filled by check_report).
     discrepancy_notes: dict[Key, str] = field(default_factory=dict)
 
     @property
     def folder(self) -> str:
         return f"data/editions/{self.year}"
+
+    @property
+    def partial(self) -> bool:
+        return self.months is not None
+
+    def period_label(self, period: int) -> str:
+        """``2024年`` or, for a partial edition, ``2024年1—11月``."""
+        return f"{period}年1—{self.months}月" if self.partial else f"{period}年"
 
     def figure(self, indicator: str, period: int | None = None, breakdown: str | None = None) -> Figure | None:
         return self.figures.get((indicator, self.year if period is None else period, breakdown))
@@ -137,30 +148,40 @@ class Report:
         earlier = [y for y in self.editions if y < year]
         return self.editions[max(earlier)] if earlier else None
 
+    def _by_preference(self) -> list[int]:
+        """Editions in the order their values win: oldest first, and whole-year editions after partial ones, so that a
+        whole year's value is never replaced by the months a draft covers."""
+        return sorted(self.editions, key=lambda y: (not self.editions[y].partial, y))
+
     def latest(self, indicator: str, period: int, breakdown: str | None = None) -> Figure | None:
-        """The value of the newest edition that states this period."""
-        for year in sorted(self.editions, reverse=True):
+        """The value of the newest whole-year edition that states this period (a partial one if none does)."""
+        for year in reversed(self._by_preference()):
             fig = self.editions[year].figures.get((indicator, period, breakdown))
             if fig is not None:
                 return fig
         return None
 
     def series(self, indicator: str, breakdown: str | None = None, until: int | None = None) -> list[Figure]:
-        """Latest known value of each period, oldest first; ``until`` limits to editions up to that year."""
+        """Latest known value of each period, oldest first; ``until`` limits to editions up to that year. A partial
+        edition's values (1—11月) stand only for periods no whole-year edition states."""
         best: dict[int, Figure] = {}
-        for year in sorted(self.editions):
+        for year in self._by_preference():
             if until is not None and year > until:
-                break
+                continue
             for (ind, period, brk), fig in self.editions[year].figures.items():
                 if ind == indicator and brk == breakdown:
                     best[period] = fig
         return [best[p] for p in sorted(best)]
 
+    def period_label(self, fig: Figure) -> str:
+        return self.editions[fig.edition].period_label(fig.period)
+
     def revisions(self, indicator: str | None = None) -> list[Revision]:
-        """Every period whose value differs between two consecutive editions that state it."""
+        """Every period whose value differs between two consecutive whole-year editions that state it (a partial
+        edition's months are not a revision of a whole year)."""
         found = []
         stated: dict[Key, Figure] = {}
-        for year in sorted(self.editions):
+        for year in sorted(y for y in self.editions if not self.editions[y].partial):
             for key, fig in sorted(self.editions[year].figures.items(), key=lambda kv: str(kv[0])):
                 if indicator is not None and key[0] != indicator:
                     continue
