@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import FIXTURES, build, copy_project
 from nianbao.site import Site
 
 CATALOG = """dimensions:
@@ -75,3 +76,15 @@ def test_a_draft_of_eleven_months_is_labelled_and_never_replaces_a_whole_year(tm
     assert page.markdown.startswith("同比增长5.6%")  # 386.4 over the same months of 2023 (366.0), not over 400.0
     assert "2024年1—11月" in page.markdown and "2023年1—11月" in page.markdown  # the table's columns
     assert '"2024(1—11月)"' in page.markdown  # the chart's axis
+
+
+def test_a_park_unlike_the_sample_builds_strictly(tmp_path):
+    # tests/fixtures/energy: 兆瓦, 万千瓦时 and 辆, a declared unit, a one-year December draft (1—11月) with stated
+    # growth rates, and information categories that overlap.
+    project = copy_project(FIXTURES / "energy", tmp_path / "energy")
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = (project / "site/2024/summary.html").read_text(encoding="utf-8")
+    assert "发电量41230万千瓦时,同比增长18.6%" in summary and "12860辆,同比增长32.4%" in summary
+    assert "2024年1—11月主动公开信息" in summary  # the table's caption names the months
+    assert summary.count("同比增长18.6%") == 2 and summary.count("同比增长32.4%") == 2  # the sentence and the card

@@ -22,7 +22,7 @@ CODES: dict[str, tuple[str, str, str]] = {
     "file-missing": (ERROR, "缺少文件 {detail}", "按 DESIGN.md 的格式补上该文件"),
     "file-unreadable": (ERROR, "无法读取文件:{detail}", "请用 UTF-8 编码保存为 CSV 或 YAML 后重试"),
     "yaml-invalid": (ERROR, "YAML 格式错误:{detail}", "检查缩进和冒号"),
-    "schema-invalid": (ERROR, "配置不符合格式要求:{detail}", "对照 DESIGN.md 修改该项"),
+    "schema-invalid": (ERROR, "配置不符合格式要求:{detail}", "对照 GUIDE.md 第四部分的写法修改该项"),
     "missing-column": (ERROR, "缺少列“{detail}”", "在表头加上这一列"),
     "extra-column": (ERROR, "多余的列“{detail}”", "删除这一列或改正列名"),
     "missing-value": (ERROR, "必填项为空", "填写该单元格"),

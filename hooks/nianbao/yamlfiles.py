@@ -100,7 +100,9 @@ def schema_message(err: jsonschema.ValidationError) -> str:
         return f"“{value}”不是允许的取值,可选:{'、'.join(map(str, expected))}"
     if kind == "type":
         wanted = expected if isinstance(expected, list) else [expected]
-        return f"“{value}”应当是{'或'.join(TYPE_WORDS.get(t, t) for t in wanted)}"
+        quoted = ";编号、代码等以数字写成的文字要加英文引号,如 \"0000000001\"(不加引号,开头的 0 会丢失)" if (
+            "string" in wanted and isinstance(value, int | float)) else ""  # fmt: skip
+        return f"“{value}”应当是{'或'.join(TYPE_WORDS.get(t, t) for t in wanted)}{quoted}"
     if kind == "pattern":
         return f"“{value}”的写法不对" + ("(日期写成 年-月-日,如 2025-01-20)" if "\\d{4}-" in expected else "")
     if kind == "propertyNames":
