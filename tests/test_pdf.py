@@ -485,3 +485,16 @@ def test_no_browser_says_how_to_install_one(mini_site, tmp_path):
     tolerated = run_pdf_command(mini_site, project, "--allow-missing-browser", env=env)
     assert tolerated.returncode == 0 and "网站已生成" in tolerated.stderr
     assert not (mini_site / "pdf").exists() or not list((mini_site / "pdf").glob("*.pdf"))
+
+
+def test_tables_and_figures_are_numbered_in_order(sample_site, sample_pdfs):
+    # Each table of an edition is counted once, in page order: 表1, 表2 … (a table inside a size container used to
+    # restart the count, so every table read 表1), and the same for 图.
+    for year, pdf in sample_pdfs.items():
+        text = "\n".join(raw_page_texts(pdf))  # reading order: two captions side by side stay in order
+        tables = [int(n) for n in re.findall(r"^\s*表(\d+)\s", text, re.M)]  # a caption starts its line
+        figures = [int(n) for n in re.findall(r"^\s*图(\d+)\s", text, re.M)]
+        captions = sum(len(article_of(sample_site, year, part).select("table > caption"))
+                       for part in ("summary", "problems", "plan"))  # fmt: skip
+        assert tables == list(range(1, captions + 1)), year
+        assert figures == list(range(1, len(figures) + 1)) and figures, year
