@@ -59,14 +59,54 @@ def lint_unsafe_html(source: str, label: str, line_offset: int = 0) -> list[Prob
 
 class ProseSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox (no attribute access to Python internals, no mutation), without any template loader
-    (no ``include``/``import``/``extends``: no file access) and with bounded ``**`` and ``*``."""
+    (no ``include``/``import``/``extends``: no file access), with bounded ``**``, ``*`` and ``%``, and the resource
+    limits of ``sandboxlimits``: a time and output budget per page (one ``from_string`` per page), loop and range
+    limits, bounded sizes and widths, a short list of string methods and filters."""
 
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "%"})
+
+    def __init__(self, *args, **kwargs):
+        from . import sandboxlimits
+
+        super().__init__(*args, **kwargs)
+        self.limits = sandboxlimits
+        sandboxlimits.install(self)
 
     def get_template(self, *args, **kwargs):
         raise jinja2.exceptions.SecurityError("页面中不能引用其他模板或文件(include、import、extends)")
 
     select_template = get_or_select_template = get_template
+
+    def from_string(self, source, *args, **kwargs):
+        self.nb_budget = self.limits.Budget()  # each page gets its own time, loop and output budget
+        return super().from_string(source, *args, **kwargs)
+
+    def _parse(self, source, name, filename):
+        return self.limits.guard(super()._parse(source, name, filename))
+
+    def concat(self, pieces) -> str:
+        return self.limits.concat_with_budget(self, pieces)
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        return super().is_safe_attribute(obj, attr, value) and self.limits.check_method(obj, attr)
+
+    def unsafe_undefined(self, obj, attribute):
+        return self.undefined(f"页面中不能使用“{attribute}”", name=attribute, obj=obj,
+                              exc=jinja2.exceptions.SecurityError)  # fmt: skip
+
+    def wrap_str_format(self, value):
+        # Jinja hands out str.format before asking is_safe_attribute: refuse it here (its widths are unbounded).
+        if super().wrap_str_format(value) is None:
+            return None
+
+        def refused(*args, **kwargs):
+            raise jinja2.exceptions.SecurityError("页面中不能用 format();数字用 value() 等函数写出")
+
+        return refused
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 — Jinja's own signature
+        args = __self.limits.checked_call(__self, __obj, args)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and not (isinstance(right, (int, float)) and abs(right) <= MAX_POWER
@@ -79,7 +119,9 @@ class ProseSandbox(ImmutableSandboxedEnvironment):
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
                     raise jinja2.exceptions.SecurityError("重复的内容过长")
-        return super().call_binop(context, operator, left, right)
+        if operator == "%" and isinstance(left, str):
+            self.limits.check_percent(left)
+        return self.limits.check_size(super().call_binop(context, operator, left, right))
 
 
 def _template_line() -> int | None:
