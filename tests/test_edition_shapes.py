@@ -88,3 +88,24 @@ def test_a_park_unlike_the_sample_builds_strictly(tmp_path):
     assert "发电量41230万千瓦时,同比增长18.6%" in summary and "12860辆,同比增长32.4%" in summary
     assert "2024年1—11月主动公开信息" in summary  # the table's caption names the months
     assert summary.count("同比增长18.6%") == 2 and summary.count("同比增长32.4%") == 2  # the sentence and the card
+
+
+def test_the_total_row_of_a_breakdown_table_has_last_year_and_growth(tmp_path):
+    from bs4 import BeautifulSoup
+
+    site = Site(FIXTURES / "mini")
+    page = site.render_page("2024/plan.md", '{{ breakdown_table("revenue", "zone") }}', lambda t: t)
+    cells = [td.get_text() for td in BeautifulSoup(page.markdown, "html.parser").select("tfoot td")]
+    assert cells == ["221.00", "243.10", "增长10.0%", "100%"]  # 2023, 2024, growth (221.00 → 243.10), share
+
+
+def test_an_exactly_met_growth_target_reads_level(tmp_path):
+    from decimal import Decimal
+
+    from nianbao.facts import Facts
+    from nianbao.model import Target
+
+    site = Site(FIXTURES / "mini")
+    facts = Facts(site.report, site.report.editions[2024])
+    met = facts.judge(Target("revenue", 2024, "增速", Decimal("10.0"), "左右", "", 2023, 2))  # 221.00 → 243.10
+    assert (met.completion_text, met.met) == ("持平", True)

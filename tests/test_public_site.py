@@ -138,7 +138,8 @@ def _check_target_rows(table, catalog, figures, actual_in, expected, shown, chec
             rate = (Decimal(cur["value"]) - Decimal(prev["value"])) / abs(Decimal(prev["value"])) * 100 if cur and prev else None
             actual = "—" if rate is None else _fmt(rate, 1) + "%"
             diff = None if rate is None else rate - Decimal(target["value"])
-            completion = "—" if diff is None else f"{'+' if diff >= 0 else '-'}{_fmt(abs(diff), 1)}个百分点"
+            completion = ("—" if diff is None else "持平" if _fmt(abs(diff), 1) == "0.0"
+                          else f"{'+' if diff > 0 else '-'}{_fmt(abs(diff), 1)}个百分点")
         else:
             actual = _fmt(cur["value"], cat["decimals"]) + cat["unit"] if cur else "—"
             completion = _fmt(Decimal(cur["value"]) / Decimal(target["value"]) * 100, 1) + "%" if cur else "—"

@@ -177,8 +177,15 @@ class Blocks:
                             # A one-year edition (a first report, a yearbook) has no last-year column to show.
                             has_previous=any(r["previous"] != "—" for r in rows),
                             has_growth=any(r["growth"] != "无上年可比数据" for r in rows),
+                            previous_total=self._previous_total(indicator_id),
+                            total_growth=format_growth(self.facts.growth_or_none(indicator_id), prefix=""),
                             current_label=self.facts.edition.period_label(year),
                             previous_label=self.facts.edition.period_label(year - 1))  # fmt: skip
+
+    def _previous_total(self, indicator_id: str) -> str:
+        ind = self.facts.indicator(indicator_id)
+        fig = self.facts.edition.figure(indicator_id, self.facts.edition.year - 1)
+        return format_number(fig.value, ind.decimals) if fig else "—"
 
     def target_review(self) -> Markup:
         results = [self.facts.judge(t) for t in self.facts.targets_due()]

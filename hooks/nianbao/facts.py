@@ -167,7 +167,8 @@ class Facts:
         if target.is_growth:
             actual_text = format_percent(actual)
             difference = actual - target.value
-            completion = f"{'+' if difference >= 0 else '-'}{format_number(abs(difference), 1)}个百分点"
+            completion = ("持平" if round_half_up(difference, 1) == 0  # an exactly met growth target is no "+0.0"
+                          else f"{'+' if difference > 0 else '-'}{format_number(abs(difference), 1)}个百分点")
             tolerance = ABOUT_TOLERANCE_POINTS
             shortfall = target.value - actual
         else:
