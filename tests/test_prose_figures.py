@@ -118,3 +118,14 @@ def test_generated_pages_are_not_linted(tmp_path):
     assert all(p.file.startswith("docs/") for p in collect_problems(root)) or collect_problems(root) == []
     assert site.render_page("indicators/enterprises.md", site.generated_pages()["indicators/enterprises.md"],
                             lambda t: t).problems == []
+
+
+@pytest.mark.parametrize(("sentence", "code"), [
+    ("电子信息产业实现营业收入59.85亿元。", "prose-figure-in-data"),  # the member before 产业 names the breakdown
+    ("电子信息产业实现营业收入60.00亿元。", "prose-figure-contradicts"),
+    ("规上企业营业收入200.00亿元。", "prose-hand-typed-figure"),  # a narrower scope: not the park's 243.10
+    ("园区营业收入中来自新材料的部分达180.00亿元。", "prose-hand-typed-figure"),  # a part, named after the indicator
+    ("2024年园区共实现营业收入250.00亿元。", "prose-figure-contradicts"),  # nothing narrows it: the park's figure
+])  # fmt: skip
+def test_only_an_unambiguous_subject_makes_a_contradiction(tmp_path, sentence, code):
+    assert _page(tmp_path, sentence)[-1][0] == code

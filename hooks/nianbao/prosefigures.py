@@ -43,6 +43,11 @@ GROWTH_BEFORE = re.compile(r"(?:同比|比上年|较上年|比去年)?(?P<verb>�
 FALLING = ("下降", "减少", "降低")
 # Words that may stand between an indicator's name and its figure: 实现营业收入421.5亿元, 跟踪洽谈项目共43个.
 CONNECTOR = re.compile(r"^(?:全年|全园|园区)?(?:共|总计|合计|累计|共计)?(?:实现|完成|达到|达|为|是|有|突破|超过)?了?$")
+# What may stand before an indicator's name when the sentence leaves no doubt whose figure it is: 2024年园区共实现….
+# Anything else (规上企业营业收入, 其中来自新能源的营业收入 …) may narrow the scope: a mismatch is then no error.
+PLAIN_SUBJECT = re.compile(r"^(?:\d{4}年)?(?:1—\d{1,2}月)?(?:全年|今年|本年|当年|上年|去年)?(?:园区|全园|全区|全县|全市|开发区)?"
+                           r"(?:共|累计|合计|总计|共计)?(?:完成|实现|达到|达)?$")
+MEMBER_SUFFIX = re.compile(r"^(?:产业|片区|园区|行业|板块)?")
 SENTENCE_END = re.compile(r"[。!！?？\n]")
 CLAUSE_END = re.compile(r"[,，。;；:：!！?？\n]")
 YEAR = re.compile(r"(\d{4})年")
@@ -144,7 +149,7 @@ class FigureMatcher:
         for name, ind in self.names:
             at = clause.rfind(name)
             if at >= 0 and CONNECTOR.match(clause[at + len(name):]):
-                return ind, *self._member_and_period(ind, clause[:at])
+                return ind, *self._scope(ind, clause[:at])
         return None
 
     def _last_named(self, sentence: str):
@@ -156,21 +161,29 @@ class FigureMatcher:
                 best = (at, ind)
         if best is None:
             return None
-        return best[1], *self._member_and_period(best[1], sentence[:best[0]])
+        return best[1], *self._scope(best[1], _clause(sentence[: best[0]]))
 
-    def _member_and_period(self, ind: Indicator, before: str) -> tuple[str | None, int]:
+    def _scope(self, ind: Indicator, before: str) -> tuple[str | None, int, bool]:
+        """The breakdown member and period the words before the name give, and whether they leave no doubt (only a
+        year, a member, scope words such as 园区/全年/共/实现): only then can a mismatch be called a contradiction."""
         dims = self.facts.catalog.dimensions
         allowed = {m for d in ind.breakdowns if d in dims for m in dims[d].members}
-        member = next((m for m in self.members if m in allowed and before.endswith(m)), None)
+        found = [(before.rfind(m), m) for m in self.members if m in allowed and m in before]
+        member = max(found)[1] if found else None
+        rest = before
+        if member:
+            at = before.rfind(member)
+            tail = before[at + len(member):]
+            rest = before[:at] + tail[MEMBER_SUFFIX.match(tail).end():]
         years = YEAR.findall(before)
         period = int(years[-1]) if years else self.facts.edition.year
         if any(word in before for word in PREVIOUS_YEAR):
             period -= 1
-        return member, period
+        return member, period, bool(PLAIN_SUBJECT.match(rest.strip()))
 
     # --- judging -----------------------------------------------------------------------------------------------
 
-    def _judge_value(self, fig: TypedFigure, ind: Indicator, member: str | None, period: int):
+    def _judge_value(self, fig: TypedFigure, ind: Indicator, member: str | None, period: int, clear: bool):
         factor = self.facts.catalog.factor(ind.unit, SCALES.get(fig.unit, fig.unit))
         data = self.facts.edition.figure(ind.id, period, member)
         if factor is None or data is None:
@@ -179,11 +192,12 @@ class FigureMatcher:
         if printed(fig.number).overlaps(Interval.exact(data.value * factor)):
             call = _call("value", ind.id, period, self.facts.edition.year, member)
             return "prose-figure-in-data", f"{fig.text}”与数据中{data_text}一致,改用 {call}"
-        if fig.approximate:
-            return None  # 约300亿 is not compared with the exact figure
+        if fig.approximate or not clear:
+            return None  # 约300亿 is not compared with the exact figure, nor a figure whose scope may be narrower
         return "prose-figure-contradicts", f"{fig.text}”与数据中的{data_text}不符"
 
-    def _judge_growth(self, fig: TypedFigure, ind: Indicator, member: str | None, period: int, verb: str):
+    def _judge_growth(self, fig: TypedFigure, ind: Indicator, member: str | None, period: int, clear: bool,
+                      verb: str):  # fmt: skip
         typed = printed(-fig.number if verb in FALLING else fig.number)
         stated = self._stated_rate(ind, period, member)
         call = _call("growth", ind.id, period, self.facts.edition.year, member)
@@ -205,7 +219,7 @@ class FigureMatcher:
                          f"增速{format_number(rate, 1)}%")  # fmt: skip
         if typed.overlaps(expected):
             return "prose-figure-in-data", f"{verb}{fig.text}”与数据中{data_text}一致,改用 {call}"
-        if fig.approximate:
+        if fig.approximate or not clear:
             return None
         return "prose-figure-contradicts", f"{verb}{fig.text}”与数据中的{data_text}不符"
 
