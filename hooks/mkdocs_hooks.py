@@ -19,7 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
-from nianbao.builddate import ensure_source_date_epoch
+from nianbao.builddate import BuildDateError, ensure_source_date_epoch
 from nianbao.escape import LogLines, log_block
 from nianbao.pdf import downloads as pdf_downloads
 from nianbao.preview import data_error_page, with_page_problems
@@ -53,7 +53,10 @@ def on_config(config):
     _state.clear()
     _state["build_start"] = time.perf_counter()
     root = Path(config.config_file_path).parent
-    ensure_source_date_epoch(root)  # sitemap dates from the last commit, not the clock, however the build is started
+    try:
+        ensure_source_date_epoch(root)  # sitemap dates from the last commit, not the clock, however the build is started
+    except BuildDateError as exc:
+        raise PluginError(str(exc)) from None
     template_dir = template_dir_for(root, config.theme.custom_dir)
     try:
         site = _timed(Site, root, template_dir)

@@ -11,16 +11,20 @@ import sys
 from pathlib import Path
 
 from .. import publish
-from ..builddate import ensure_source_date_epoch
+from ..builddate import BuildDateError, ensure_source_date_epoch
 from .pdf import print_pdfs
 
 
 def run(args) -> int:
     root = args.root.resolve()
-    ensure_source_date_epoch(root)  # the same bytes for the same commit, also when run without make
-    pdfs = (lambda new: print_pdfs(new, root, allow_missing_browser=args.allow_missing_browser)) if args.pdf else None
-    code = publish.build(root, args.site_dir, strict=args.strict, before_swap=pdfs)
     site = (root / args.site_dir) if not args.site_dir.is_absolute() else args.site_dir
+    try:
+        ensure_source_date_epoch(root)  # the same bytes for the same commit, also when run without make
+        pdfs = (lambda new: print_pdfs(new, root, allow_missing_browser=args.allow_missing_browser)) if args.pdf else None
+        code = publish.build(root, args.site_dir, strict=args.strict, before_swap=pdfs)
+    except (BuildDateError, publish.PublishError) as exc:
+        sys.stderr.write(f"{exc}\n网站没有生成,{site} 保持原样。\n")
+        return 1
     if code == 0:
         sys.stderr.write(f"网站已生成并发布到 {site}。\n")
         return 0

@@ -51,6 +51,11 @@ def print_pdfs(site: Path, root: Path, years: list[int] | None = None, keep_html
     except DataError as exc:
         _error("数据检查未通过,没有生成 PDF:\n" + format_table(exc.problems))
         return 1
+    except OSError as exc:  # a full disk, a read-only or locked site folder
+        from ..publish import describe_os_error
+
+        _error("没有生成 PDF:" + describe_os_error(exc, "写入 PDF"))
+        return 1
     return 0
 
 

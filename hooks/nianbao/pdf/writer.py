@@ -74,6 +74,13 @@ def build_pdfs(site: Path, root: Path, years: list[int] | None = None, keep_html
     unknown = [str(y) for y in years if y not in report.editions]
     if unknown:
         raise PdfError(f"没有这一期年报:{'、'.join(unknown)}。现有:{'、'.join(str(y) for y in sorted(report.editions))}")
+    covers = {}
+    for year in years:  # before any browser starts: a bad date is a message, not a traceback half-way
+        try:
+            covers[year] = cover(report, year)
+        except ValueError:  # a quoted date the schema lets through: "2025-02-30"
+            raise PdfError(f"data/editions/{year}/edition.yml 的发布日期“{report.editions[year].published}”"
+                           "不是实际存在的日期:按 年-月-日 填写,如 2025-01-20") from None  # fmt: skip
     check_cjk_font()
     template_dir = template_dir_for(root)
     printed: list[Printed] = []
@@ -87,7 +94,7 @@ def build_pdfs(site: Path, root: Path, years: list[int] | None = None, keep_html
             for year in years:
                 start = time.perf_counter()
                 parts = [extract_part(blank, site, year, part) for part in PARTS]
-                facts = cover(report, year)
+                facts = covers[year]
                 document = site / PDF_DIR / f"{year}.html"
                 document.write_text(render_document(template_dir, facts, parts), encoding="utf-8")
                 try:
