@@ -26,6 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -55,6 +56,11 @@ YEAR_RE = re.compile(r"\d{4}")
 NUMBER_COLUMNS = frozenset({"value", "investment"})
 YEAR_COLUMNS = frozenset({"period"})
 MAX_ROWS = 20000  # a report has a few hundred rows; a sheet formatted to the bottom is not read to row 1 048 576
+# A workbook is a zip of XML files. An exported one holds about 100 KB of XML; these bound what is parsed at all
+# (a 3 MB file can expand to gigabytes) and what is held in memory.
+MAX_UNCOMPRESSED = 30 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
+MAX_CELLS = 400_000
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 HELPER_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -515,13 +521,17 @@ def cell_text(value, number_format: str | None = None) -> str:
 
 def read_workbook(path: Path, edition: int | None = None) -> tuple[int, dict[str, str], list[SheetData]]:
     """(edition year, fingerprints at export, the three sheets' rows). Raises WorkbookError if it cannot be read."""
+    check_workbook_size(path)
     try:
         wb = load_workbook(path, data_only=True)  # a formula typed into a cell counts as the value Excel computed
     except FileNotFoundError:
         raise WorkbookError(f"找不到文件 {path}") from None
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError, TypeError,
+            AttributeError, IndexError, EOFError, zlib.error) as exc:  # fmt: skip
+        # SyntaxError: xml.etree's ParseError for malformed XML inside the zip; the others: broken parts openpyxl trips on
         raise WorkbookError(f"{path.name} 不是可以读取的 .xlsx 工作簿({type(exc).__name__});"
                             "WPS 或 Excel 中请“另存为”Excel 工作簿(*.xlsx)") from None  # fmt: skip
+    check_cell_count(wb)
     meta: dict[str, str] = {}
     if META_SHEET in wb.sheetnames:
         for key, value in wb[META_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
@@ -536,6 +546,51 @@ def read_workbook(path: Path, edition: int | None = None) -> tuple[int, dict[str
     sheets = [_read_sheet(wb, layout) for layout in LAYOUTS]
     fingerprints = {layout.file: meta[f"sha256:{layout.file}"] for layout in LAYOUTS if f"sha256:{layout.file}" in meta}
     return year, fingerprints, sheets
+
+
+def check_workbook_size(path: Path) -> None:
+    """Refuse a workbook whose parts would expand beyond MAX_UNCOMPRESSED before anything is parsed (a "zip bomb"),
+    naming the largest part."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except FileNotFoundError:
+        raise WorkbookError(f"找不到文件 {path}") from None
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # load_workbook says what is wrong with it
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise WorkbookError(f"{path.name} 中有 {len(entries)} 个部件,超过上限 {MAX_ZIP_ENTRIES}:不像是年报的数据工作簿")
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_UNCOMPRESSED:
+        largest = max(entries, key=lambda entry: entry.file_size)
+        raise WorkbookError(
+            f"{path.name} 解压后有 {total / 2**20:.0f} MB(其中 {largest.filename} 有 {largest.file_size / 2**20:.0f} MB),"
+            f"超过上限 {MAX_UNCOMPRESSED // 2**20} MB。年报的数据工作簿只有几百 KB:请用 nianbao export-xlsx 重新导出后"
+            "只填数据,不要在表格下方或右侧留下大量格式或内容"
+        )
+
+
+def check_cell_count(wb) -> None:
+    """Refuse a workbook with more cells than any report needs, naming the sheet, before its rows are read."""
+    for ws in wb.worksheets:
+        cells = len(getattr(ws, "_cells", ())) or ws.max_row * ws.max_column
+        if cells > MAX_CELLS:
+            raise WorkbookError(f"工作表“{ws.title}”有 {cells} 个单元格(到第 {ws.max_row} 行),超过上限 {MAX_CELLS}:"
+                                "请删除表格下方和右侧多余的行、列和格式后重新保存")  # fmt: skip
+
+
+def _rows_beyond_limit(ws) -> int | None:
+    """The first row below MAX_ROWS that has content, if any (such rows are never dropped silently)."""
+    if ws.max_row <= MAX_ROWS:
+        return None
+    cells = getattr(ws, "_cells", None)
+    if cells is not None:
+        rows = [row for (row, _), cell in cells.items() if row > MAX_ROWS and cell.value not in (None, "")]
+        return min(rows) if rows else None
+    for r, row in enumerate(ws.iter_rows(min_row=MAX_ROWS + 1, values_only=True), start=MAX_ROWS + 1):
+        if any(value not in (None, "") for value in row):
+            return r
+    return None
 
 
 def _read_sheet(wb, layout: Layout) -> SheetData:
@@ -562,6 +617,10 @@ def _read_sheet(wb, layout: Layout) -> SheetData:
     if missing:
         raise WorkbookError(f"工作表“{layout.title}”缺少列:{'、'.join(missing)};请不要删除或改动表头")
     sheet = SheetData(layout, {key: get_column_letter(n) for key, n in positions.items()})
+    beyond = _rows_beyond_limit(ws)
+    if beyond is not None:
+        raise WorkbookError(f"{layout.title}!A{beyond}:工作表有内容在第 {MAX_ROWS} 行以下,超过了可以导入的行数;"
+                            "年报的数据不会有这么多行,请检查是否粘贴了多余的内容")  # fmt: skip
     for r, row in enumerate(ws.iter_rows(min_row=2, max_row=min(ws.max_row, MAX_ROWS)), start=2):
         cells = {}
         for key in layout.csv_columns:
