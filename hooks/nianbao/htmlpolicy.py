@@ -264,6 +264,16 @@ def markdown_extensions(root: Path) -> tuple[list[str], dict[str, dict]]:
 
 
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+# What markup a page's own text can make beyond plain Markdown: raw HTML and autolinks (<), link and image targets
+# and reference definitions (](, ]:), attribute lists ({), character references (&). The inline functions print
+# numbers, units and fixed words, escaped; literal() prints what the page hands it, so it counts as markup too.
+MARKUP_SIGNS = re.compile(r"[<{&]|\]\(|\]\s*:")
+
+
+def may_hold_markup(source: str) -> bool:
+    """False when a page's text, its Jinja spans left out, holds no sign of markup and it calls no literal(): then its
+    rendered HTML is plain Markdown around the engine's own escaped output, and the policy has nothing to judge."""
+    return "literal" in source or bool(MARKUP_SIGNS.search(JINJA.sub("", source)))
 
 
 class PagePolicy:

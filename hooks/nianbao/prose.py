@@ -191,10 +191,12 @@ class PageRenderer:
             "downloads_page": blocks.downloads_page,
         }
         # Every {{ … }} on its own first: all the page's mistakes in one round, the rest of the page still renders.
-        source, found = SpanChecker(self.sandbox, functions).check(source, label, line_offset)
-        page.problems += found
+        tree = None
+        if authored:  # the engine's own pages hold only its own calls
+            source, found, tree = SpanChecker(self.sandbox, functions).check(source, label, line_offset)
+            page.problems += found
         try:
-            template = self.sandbox.from_string(source)
+            template = self.sandbox.from_string(tree if tree is not None else source)
             page.markdown = template.render({name: located(fn) for name, fn in functions.items()})
         except jinja2.TemplateSyntaxError as exc:
             page.problems.append(Problem(label, exc.lineno + line_offset, None, "prose-unknown-function", exc.message or ""))

@@ -12,7 +12,7 @@ from pathlib import Path
 from .blocks import DOWNLOADS_PAGE, REVISIONS_PAGE, TARGETS_PAGE, indicator_page_path
 from .escape import front_matter_text, markdown_text
 from .frontmatter import read_front_matter
-from .htmlpolicy import PagePolicy
+from .htmlpolicy import PagePolicy, may_hold_markup
 from .loader import load_report_or_raise
 from .model import Edition
 from .opendata import downloads
@@ -38,7 +38,6 @@ class Site:
         template_dir = template_dir or template_dir_for(self.root)
         self.report, self.warnings = load_report_or_raise(self.root)
         self.renderer = PageRenderer(self.report, template_dir)
-        self.policy = PagePolicy(self.root)  # what a page's rendered HTML may contain
 
     def edition_for(self, src_path: str) -> Edition | None:
         match = EDITION_PAGE.match(src_path)
@@ -83,8 +82,16 @@ class Site:
             markdown += "\n\n{{ revision_notes() }}\n"
         authored = src_path not in self._generated_paths
         page = self.renderer.render(markdown, label, self.edition_for(src_path), link, prefix, line_offset, authored)
-        page.problems += self.policy.page_problems(markdown, page.markdown, label, line_offset)
+        # The engine's own pages are its templates' markup with every data string escaped; a page whose text shows no
+        # sign of markup renders only that and plain Markdown (htmlpolicy.may_hold_markup).
+        if authored and may_hold_markup(markdown):
+            page.problems += self.policy.page_problems(markdown, page.markdown, label, line_offset)
         return page
+
+    @functools.cached_property
+    def policy(self) -> PagePolicy:
+        """What a page's rendered HTML may contain; its Markdown converter is made when a page first needs it."""
+        return PagePolicy(self.root)
 
     @functools.cached_property
     def _generated_paths(self) -> frozenset[str]:
