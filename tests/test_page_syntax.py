@@ -65,3 +65,11 @@ def test_names_a_page_assigns_itself_are_known(tmp_path):
     page = site.render_page("2024/plan.md", '{% for code in ["revenue", "tax"] %}{{ value(code) }};{% endfor %}',
                             lambda t: t)  # fmt: skip
     assert page.problems == [] and page.markdown == "243.10亿元;10.45亿元;"
+
+
+def test_macro_parameters_loop_and_globals_are_known(tmp_path):
+    site = Site(_project(tmp_path))
+    source = ('{% macro both(code, label="") %}{{ label }}{{ value(code) }}{% endmacro %}{{ both("tax", "税收") }};'
+              '{% for c in ["revenue"] %}{{ loop.index }}{{ value(c) }}{% endfor %};{{ range(2) | list | length }}')
+    page = site.render_page("2024/plan.md", source, lambda t: t)
+    assert page.problems == [] and page.markdown == "税收10.45亿元;1243.10亿元;2"

@@ -439,3 +439,22 @@ def test_a_gap_in_points_is_between_rates(tmp_path):
                                                               derives="{gap_of: [revenue, revenue]}")  # fmt: skip
     _, problems = load_report(project(tmp_path, catalog, ["revenue,2024,,1.0"]))
     assert [(p.column, p.code) for p in problems] == [("indicators/gap/derives", "relation-unit-mismatch")]
+
+
+def test_a_quoted_impossible_published_date_is_located(tmp_path):
+    root = project(tmp_path, indicator("tax", "税收", "亿元"), ["tax,2024,,1.0"], edition_extra='published: "2025-02-30"\n')
+    _, problems = load_report(root)
+    assert [(p.file, p.row, p.column, p.code) for p in problems] == [
+        ("data/editions/2024/edition.yml", 3, "published", "yaml-invalid-date")]
+
+
+def test_check_output_never_starts_a_workflow_command(tmp_path, capsys):
+    # An acknowledged discrepancy whose reason carries a line break and a forged GitHub command: the table printed by
+    # nianbao check keeps it inside its row, so no line of the log starts with "::".
+    from nianbao.cli import main
+
+    reason = ACKNOWLEDGED.splitlines()[-1]  # "    reason: …"
+    root = _zhangshu(tmp_path, ACKNOWLEDGED.replace(reason, '    reason: "原报告如此\\n::error file=x::审核通过"'))
+    assert main(["check", "--root", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "审核通过" in out and not [line for line in out.splitlines() if line.startswith("::")]

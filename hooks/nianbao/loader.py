@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -83,6 +84,13 @@ def _load_edition(folder: Path, catalog: Catalog | None,
     if folder.name != str(year):
         problems.append(Problem(f"{label}/edition.yml", None, "year", "edition-year-mismatch", str(year)))
         return None, problems
+    published = meta.get("published")
+    if isinstance(published, str):  # quoted, so not read as a date: the schema checks its shape, this its existence
+        try:
+            dt.date.fromisoformat(published)
+        except ValueError:
+            problems.append(Problem(f"{label}/edition.yml", None, "published", "yaml-invalid-date", published))
+            return None, with_rows(folder / "edition.yml", problems)
     edition = Edition(
         year=year,
         title=meta.get("title") or f"{year}年度工作总结暨{year + 1}年工作规划",

@@ -30,7 +30,9 @@ def suggest(name: str, known: Iterable[str]) -> str:
 
 
 EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.S)
-ASSIGNED = re.compile(r"\{%-?\s*(?:(?:for|set)\s+([\w\s,]+?)\s+(?:in\b|=)|macro\s+(\w+))")
+ASSIGNED = re.compile(r"\{%-?\s*(?:(?:for|set)\s+([\w\s,]+?)\s+(?:in\b|=)|macro\s+(\w+)\s*\(([^)]*)\))")
+# Names Jinja itself gives inside loops and macros.
+JINJA_NAMES = {"loop", "caller", "varargs", "kwargs"}
 
 
 class SpanChecker:
@@ -41,8 +43,11 @@ class SpanChecker:
     def check(self, source: str, label: str, line_offset: int = 0) -> tuple[str, list[Problem], nodes.Template | None]:
         """The page with its unusable spans replaced, one problem per mistake found, and the page parsed whole when it
         has no mistake (the renderer compiles that tree instead of parsing the page again)."""
-        assigned = {n.strip() for m in ASSIGNED.finditer(source) for n in (m.group(1) or m.group(2)).split(",")}
-        self.known = self.functions | assigned  # names a page's own {% for %} or {% set %} gives
+        assigned = set()
+        for m in ASSIGNED.finditer(source):  # names a page's own {% for %}, {% set %} or {% macro %} gives
+            assigned.update(n.strip() for n in (m.group(1) or m.group(2)).split(","))
+            assigned.update(p.split("=")[0].strip() for p in (m.group(3) or "").split(",") if p.strip())
+        self.known = self.functions | assigned | JINJA_NAMES | set(self.environment.globals)
         tree = self._whole(source)
         if tree is not None:
             return source, [], tree

@@ -19,6 +19,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
+from ..escape import log_block
 from ..problems import Problem, errors, failing, format_table
 from ..site import collect_problems
 
@@ -126,7 +127,7 @@ def print_problems(problems: list[Problem], fmt: str, out=None, root: Path | Non
         out.write("\n")
     else:
         if problems:
-            out.write(format_table(problems) + "\n")
+            out.write(log_block(format_table(problems)) + "\n")  # a note's line break never starts "::error" in CI
         n_err = len(errors(problems))
         n_notice = sum(p.is_notice for p in problems)
         notices = f",{n_notice} 条说明" if n_notice else ""
