@@ -32,6 +32,7 @@ from pathlib import Path
 
 import yaml
 
+from .pagesyntax import JINJA_SPAN
 from .problems import Problem
 
 # Only the site's own script files run: no inline script, no event-handler attribute, no javascript: URL, no eval,
@@ -263,7 +264,6 @@ def markdown_extensions(root: Path) -> tuple[list[str], dict[str, dict]]:
     return names, configs
 
 
-JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 # What markup a page's own text can make beyond plain Markdown: raw HTML and autolinks (<), link and image targets
 # and reference definitions (](, ]:), attribute lists ({), character references (&). The inline functions print
 # numbers, units and fixed words, escaped; literal() prints what the page hands it, so it counts as markup too.
@@ -273,7 +273,7 @@ MARKUP_SIGNS = re.compile(r"[<{&]|\]\(|\]\s*:")
 def may_hold_markup(source: str) -> bool:
     """False when a page's text, its Jinja spans left out, holds no sign of markup and it calls no literal(): then its
     rendered HTML is plain Markdown around the engine's own escaped output, and the policy has nothing to judge."""
-    return "literal" in source or bool(MARKUP_SIGNS.search(JINJA.sub("", source)))
+    return "literal" in source or bool(MARKUP_SIGNS.search(JINJA_SPAN.sub("", source)))
 
 
 class PagePolicy:
@@ -294,7 +294,7 @@ class PagePolicy:
 
     def page_problems(self, source: str, rendered: str, label: str, line_offset: int = 0) -> list[Problem]:
         """``source``: the page as written (after its front matter); ``rendered``: its Markdown after Jinja."""
-        own = JINJA.sub(lambda m: ("nbx" if m.group(0).startswith("{{") else "") + "\n" * m.group(0).count("\n"), source)
+        own = JINJA_SPAN.sub(lambda m: ("nbx" if m.group(0).startswith("{{") else "") + "\n" * m.group(0).count("\n"), source)
         found = violations(self.render(own))
         seen = {v.detail for v in found}
         found += [v for v in violations(self.render(rendered), templates=True) if v.detail not in seen]

@@ -30,6 +30,7 @@ def suggest(name: str, known: Iterable[str]) -> str:
 
 
 EXPRESSION = re.compile(r"\{\{(.*?)\}\}", re.S)
+JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)  # every Jinja span of a page: {{ }}, {% %}, {# #}
 ASSIGNED = re.compile(r"\{%-?\s*(?:(?:for|set)\s+([\w\s,]+?)\s+(?:in\b|=)|macro\s+(\w+)\s*\(([^)]*)\))")
 # Names Jinja itself gives inside loops and macros.
 JINJA_NAMES = {"loop", "caller", "varargs", "kwargs"}

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .problems import Problem
-from .prose import PLACEHOLDER
+from .prose import lint_placeholders
 
 SAMPLE_WORDS = ("青溪", "示例")  # the sample park's fictional county, and the mark on its pages
 CHECKED_FILES = ("data/**/*.yml", "data/**/*.csv", "docs/**/*.md", "mkdocs.yml")
@@ -46,11 +46,8 @@ def _files(root: Path):
                 yield path.relative_to(root).as_posix(), path
 
 
-def _placeholders(path: Path, label: str) -> Iterator[Problem]:
+def _placeholders(path: Path, label: str) -> list[Problem]:
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        return lint_placeholders(path.read_text(encoding="utf-8-sig"), label)
     except (OSError, UnicodeDecodeError):
-        return
-    for lineno, line in enumerate(lines, start=1):
-        for match in PLACEHOLDER.finditer(line):
-            yield Problem(label, lineno, None, "prose-placeholder", match.group(0)[:40])
+        return []

@@ -50,13 +50,6 @@ def lint_placeholders(source: str, label: str, line_offset: int = 0) -> list[Pro
     ]
 
 
-def lint_unsafe_html(source: str, label: str, line_offset: int = 0) -> list[Problem]:
-    """Nothing: what a page may contain is judged on its rendered HTML, after Markdown and its extensions, by
-    ``htmlpolicy.PagePolicy`` (``Site.render_page`` runs it for the build and ``nianbao check`` alike). A line-by-line
-    look at the source missed attr_list attributes and tags split over lines."""
-    return []
-
-
 class ProseSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox (no attribute access to Python internals, no mutation), without any template loader
     (no ``include``/``import``/``extends``: no file access), with bounded ``**``, ``*`` and ``%``, and the resource
@@ -153,7 +146,6 @@ class PageRenderer:
         page = RenderedPage(markdown="")
         if authored:
             page.problems += lint_figures(source, label, facts, line_offset)
-        page.problems += lint_unsafe_html(source, label, line_offset)
         page.problems += lint_placeholders(source, label, line_offset)
 
         def located(fn):

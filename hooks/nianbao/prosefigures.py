@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from .catalog import Indicator
 from .facts import Facts, MissingFigure
 from .numbers import format_number
+from .pagesyntax import JINJA_SPAN
 from .precision import Interval, growth_percent, printed, through
 from .problems import Problem
 from .units import MEASURE_WORDS, UNITS
@@ -52,7 +53,6 @@ SENTENCE_END = re.compile(r"[。!！?？\n]")
 CLAUSE_END = re.compile(r"[,，。;；:：!！?？\n]")
 YEAR = re.compile(r"(\d{4})年")
 PREVIOUS_YEAR = ("上年", "去年")
-JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)  # what a page's Jinja spans are
 LITERAL_CALL = re.compile(r"literal\(\s*(?P<q>[\"'])(?P<text>.*?)(?P=q)\s*\)", re.S)
 
 

@@ -57,10 +57,6 @@ UNITS: dict[str, Unit] = {
 MEASURE_WORDS = ("个百分点", "百分点", "倍", "％")
 
 
-def unit(name: str, table: Mapping[str, Unit] = UNITS) -> Unit | None:
-    return table.get(name)
-
-
 def factor_between(from_unit: str, to_unit: str, table: Mapping[str, Unit] = UNITS) -> Decimal | None:
     """The number that turns a value in ``from_unit`` into ``to_unit``; None when they measure different things."""
     a, b = table.get(from_unit), table.get(to_unit)
